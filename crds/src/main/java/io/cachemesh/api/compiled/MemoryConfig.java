@@ -1,0 +1,3 @@
+package io.cachemesh.api.compiled;
+
+public record MemoryConfig(long maxSizeBytes, long maxObjectSizeBytes) {}
