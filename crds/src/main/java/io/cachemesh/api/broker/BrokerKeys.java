@@ -1,0 +1,31 @@
+package io.cachemesh.api.broker;
+
+import io.cachemesh.api.compiled.PolicyCompiler;
+import io.cachemesh.api.compiled.PolicyId;
+
+/**
+ * The Redis keys a policy owns besides its cache entries. All start with the policy's prefix
+ * {@code cm:{namespace/name}:}, whose hash tag puts them in one Redis Cluster slot, so a policy's
+ * keys can be used together in one multi-key operation and never collide with another policy's.
+ */
+public final class BrokerKeys {
+  /** Streams are trimmed to about this many events; a consumer further behind sees a gap. */
+  public static final long STREAM_MAX_LENGTH = 10_000;
+
+  private BrokerKeys() {}
+
+  /** The invalidation stream of the policy (one per policy). */
+  public static String events(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "events";
+  }
+
+  /** Hash: pod name -> latest heartbeat JSON. */
+  public static String heartbeats(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "heartbeats";
+  }
+
+  /** Sorted set: pod name -> epoch millis of its latest heartbeat, to expire pods that went away. */
+  public static String heartbeatsSeen(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "heartbeats:seen";
+  }
+}
