@@ -19,6 +19,30 @@ public final class BrokerKeys {
     return PolicyCompiler.keyPrefix(policy) + "events";
   }
 
+  /**
+   * Sorted set of every shared-tier entry key of the policy, scored by expiry (epoch millis). What
+   * makes "purge everything of this policy" proportional to the policy's entries, never a SCAN.
+   * Writers trim members whose score has passed.
+   */
+  public static String entryIndex(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "entries";
+  }
+
+  /** Sorted set of the entry keys carrying a tag, scored by expiry. */
+  public static String tagIndex(PolicyId policy, String tag) {
+    return PolicyCompiler.keyPrefix(policy) + "tag:" + tag;
+  }
+
+  /** Sorted set of the tags in use, scored by the latest expiry of their entries, so purging all can find every tag index. */
+  public static String tagRegistry(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "tags";
+  }
+
+  /** Prefix of shared-tier entry keys: {@code cm:{ns/name}:e:<keyVersion>:} then the key's hash. */
+  public static String entryPrefix(PolicyId policy, int keyVersion) {
+    return PolicyCompiler.keyPrefix(policy) + "e:" + keyVersion + ":";
+  }
+
   /** Hash: pod name -> latest heartbeat JSON. */
   public static String heartbeats(PolicyId policy) {
     return PolicyCompiler.keyPrefix(policy) + "heartbeats";
