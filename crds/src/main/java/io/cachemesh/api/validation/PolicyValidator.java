@@ -11,7 +11,7 @@ import java.util.List;
  * the operator and the standalone sidecar (which reads policy files that never saw an API server,
  * so the few schema rules that matter to the compiler are checked again here).
  *
- * <p>Contract: returns every error found, in field order, each naming its field as kubectl would
+ * <p>Contract: returns every error found, in a stable order, each naming its field as kubectl would
  * ({@code spec.rules[2].ttl}) and saying how to fix it; an empty list means the policy compiles.
  */
 public final class PolicyValidator {
