@@ -2,10 +2,16 @@ package io.cachemesh.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachemesh.api.compiled.CompiledConfig;
+import io.cachemesh.api.compiled.PolicyCompiler;
 import io.cachemesh.api.validation.FieldError;
 import io.cachemesh.api.validation.InvalidPolicyException;
 import io.cachemesh.api.validation.PolicyValidator;
 import io.cachemesh.api.yaml.PolicyYaml;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Policies written as YAML, the way users write them, for tests. */
@@ -30,11 +36,32 @@ public final class TestPolicies {
     return withSpec("upstream: {port: 8080}\n" + specYaml);
   }
 
+  /** A policy from {@code src/test/resources/policies}. */
+  public static String resource(String name) {
+    try (InputStream in = TestPolicies.class.getResourceAsStream("/policies/" + name)) {
+      if (in == null) {
+        throw new AssertionError("no test policy " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static CachePolicy read(String yaml) {
     try {
       return PolicyYaml.readPolicy(yaml);
     } catch (InvalidPolicyException e) {
       throw new AssertionError("test policy does not read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Compiles a policy the test expects to be valid. */
+  public static CompiledConfig compile(CachePolicy policy) {
+    try {
+      return new PolicyCompiler().compile(policy);
+    } catch (InvalidPolicyException e) {
+      throw new AssertionError("test policy does not compile: " + e.getMessage(), e);
     }
   }
 
