@@ -71,8 +71,11 @@ public final class TestPolicies {
 
   /** Asserts that the policy has exactly one error, on {@code field}, whose reason contains {@code reason}. */
   public static void assertOnlyError(CachePolicy policy, String field, String reason) {
-    List<FieldError> errors = errors(policy);
-    assertThat(errors).as("errors of %s", PolicyYaml.write(policy.getSpec())).hasSize(1);
+    assertOnlyError(errors(policy), field, reason);
+  }
+
+  public static void assertOnlyError(List<FieldError> errors, String field, String reason) {
+    assertThat(errors).as("errors").hasSize(1);
     assertThat(errors.getFirst().field()).isEqualTo(field);
     assertThat(errors.getFirst().reason()).contains(reason);
   }

@@ -16,6 +16,10 @@ final class SelectorCheck {
     for (int i = 0; i < expressions.size(); i++) {
       String at = "spec.selector.matchExpressions[" + i + "]";
       LabelSelectorRequirement requirement = expressions.get(i);
+      if (requirement == null) {
+        errors.add(new FieldError(at, "is empty: give a key and an operator"));
+        continue;
+      }
       if (PolicyValidator.isBlank(requirement.getKey())) {
         errors.add(new FieldError(at + ".key", "is required: the label key to test"));
       }

@@ -1,5 +1,6 @@
 package io.cachemesh.api.validation;
 
+import static io.cachemesh.api.TestPolicies.assertOnlyError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.api.CacheInvalidation;
@@ -41,11 +42,7 @@ class InvalidationValidatorTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @MethodSource("invalidSpecs")
   void invalidInvalidationIsRefusedNamingTheField(String spec, String field, String reason) throws InvalidPolicyException {
-    List<FieldError> errors = new InvalidationValidator().validate(withSpec(spec));
-
-    assertThat(errors).hasSize(1);
-    assertThat(errors.getFirst().field()).isEqualTo(field);
-    assertThat(errors.getFirst().reason()).contains(reason);
+    assertOnlyError(new InvalidationValidator().validate(withSpec(spec)), field, reason);
   }
 
   @ParameterizedTest

@@ -93,6 +93,23 @@ class PolicyValidatorTest {
     assertValid(withSpec(spec));
   }
 
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("emptyListEntries")
+  void emptyListEntryIsReportedNotThrown(String spec, String field) {
+    assertOnlyError(withUpstream(spec), field, "");
+  }
+
+  static Stream<Arguments> emptyListEntries() {
+    return Stream.of(
+        Arguments.of("rules: [~]", "spec.rules[0]"),
+        Arguments.of("rules: [{name: a, match: {methods: [~]}}]", "spec.rules[0].match.methods[0]"),
+        Arguments.of("rules: [{name: a, tags: [~]}]", "spec.rules[0].tags[0]"),
+        Arguments.of("rules: [{name: a, varyBy: {headers: [~]}}]", "spec.rules[0].varyBy.headers[0]"),
+        Arguments.of("rules: [{name: a, varyBy: {cookies: [~]}}]", "spec.rules[0].varyBy.cookies[0]"),
+        Arguments.of("rules: [{name: a, varyBy: {query: {keep: [~]}}}]", "spec.rules[0].varyBy.query.keep[0]"),
+        Arguments.of("selector: {matchExpressions: [~]}", "spec.selector.matchExpressions[0]"));
+  }
+
   @Test
   void policyWithoutNameIsRefused() {
     CachePolicy policy = new CachePolicy();
