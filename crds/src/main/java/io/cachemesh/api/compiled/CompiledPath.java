@@ -1,5 +1,6 @@
 package io.cachemesh.api.compiled;
 
+import io.cachemesh.api.PathMatch;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,25 @@ import java.util.regex.Pattern;
 public record CompiledPath(Kind kind, String value, String regex, List<String> params) {
 
   public enum Kind { EXACT, PREFIX, TEMPLATE, REGEX }
+
+  /**
+   * The matcher for a path match that has exactly one of its fields set (as validated).
+   *
+   * @throws IllegalArgumentException when the template does not parse
+   */
+  public static CompiledPath of(PathMatch path) {
+    if (path.exact() != null) {
+      return new CompiledPath(Kind.EXACT, path.exact(), null, List.of());
+    }
+    if (path.prefix() != null) {
+      return new CompiledPath(Kind.PREFIX, path.prefix(), null, List.of());
+    }
+    if (path.template() != null) {
+      PathTemplate template = PathTemplate.parse(path.template());
+      return new CompiledPath(Kind.TEMPLATE, path.template(), template.regex(), template.params());
+    }
+    return new CompiledPath(Kind.REGEX, path.regex(), path.regex(), PathTemplate.namedGroups(path.regex()));
+  }
 
   // Derived from regex and shared, so it stays out of the record's JSON and equality.
   private Pattern pattern() {

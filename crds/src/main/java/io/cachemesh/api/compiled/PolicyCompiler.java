@@ -7,7 +7,6 @@ import io.cachemesh.api.CacheRule;
 import io.cachemesh.api.CacheSettings;
 import io.cachemesh.api.InvalidationSettings;
 import io.cachemesh.api.MemoryTier;
-import io.cachemesh.api.PathMatch;
 import io.cachemesh.api.Precedence;
 import io.cachemesh.api.PurgeMode;
 import io.cachemesh.api.QueryKeying;
@@ -112,7 +111,7 @@ public final class PolicyCompiler {
     return new CompiledRule(
         name,
         methods(match),
-        match == null || match.path() == null ? null : compilePath(match.path()),
+        match == null || match.path() == null ? null : CompiledPath.of(match.path()),
         pick(rule, site, CacheSettings::cache, true),
         millis(pick(rule, site, CacheSettings::ttl, DEFAULT_TTL)),
         millis(pick(rule, site, CacheSettings::staleWhileRevalidate, "0s")),
@@ -138,20 +137,6 @@ public final class PolicyCompiler {
       return DEFAULT_METHODS;
     }
     return match.methods().stream().map(m -> m.toUpperCase(Locale.ROOT)).distinct().sorted().toList();
-  }
-
-  static CompiledPath compilePath(PathMatch path) {
-    if (path.exact() != null) {
-      return new CompiledPath(CompiledPath.Kind.EXACT, path.exact(), null, List.of());
-    }
-    if (path.prefix() != null) {
-      return new CompiledPath(CompiledPath.Kind.PREFIX, path.prefix(), null, List.of());
-    }
-    if (path.template() != null) {
-      PathTemplate template = PathTemplate.parse(path.template());
-      return new CompiledPath(CompiledPath.Kind.TEMPLATE, path.template(), template.regex(), template.params());
-    }
-    return new CompiledPath(CompiledPath.Kind.REGEX, path.regex(), path.regex(), PathTemplate.namedGroups(path.regex()));
   }
 
   private static KeySpec keySpec(VaryBy varyBy) {

@@ -2,6 +2,7 @@ package io.cachemesh.api.yaml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -34,15 +35,11 @@ public final class PolicyYaml {
   }
 
   public static CachePolicy readPolicy(String yaml) throws InvalidPolicyException {
-    CachePolicy policy = read(yaml, CachePolicy.class);
-    requireKind(policy.getKind(), CachePolicy.KIND);
-    return policy;
+    return read(yaml, CachePolicy.class, CachePolicy.KIND);
   }
 
   public static CacheInvalidation readInvalidation(String yaml) throws InvalidPolicyException {
-    CacheInvalidation invalidation = read(yaml, CacheInvalidation.class);
-    requireKind(invalidation.getKind(), CacheInvalidation.KIND);
-    return invalidation;
+    return read(yaml, CacheInvalidation.class, CacheInvalidation.KIND);
   }
 
   public static String write(Object resource) {
@@ -53,26 +50,42 @@ public final class PolicyYaml {
     }
   }
 
-  private static <T> T read(String yaml, Class<T> type) throws InvalidPolicyException {
+  private static <T> T read(String yaml, Class<T> type, String kind) throws InvalidPolicyException {
+    JsonNode tree;
     try {
-      T value = YAML.readValue(yaml, type);
-      if (value == null) {
-        throw new InvalidPolicyException(List.of(new FieldError("(document)", "is empty")));
-      }
-      return value;
-    } catch (UnrecognizedPropertyException e) {
-      throw new InvalidPolicyException(List.of(new FieldError(path(e), "unknown field")));
-    } catch (JsonMappingException e) {
-      throw new InvalidPolicyException(List.of(new FieldError(path(e), firstLine(e.getOriginalMessage()))));
+      tree = YAML.readTree(yaml);
     } catch (JsonProcessingException e) {
-      throw new InvalidPolicyException(List.of(new FieldError("(document)", "is not valid YAML: " + firstLine(e.getOriginalMessage()))));
+      throw invalid("(document)", "is not valid YAML: " + firstLine(e.getOriginalMessage()));
+    }
+    if (tree == null || tree.isMissingNode() || tree.isNull()) {
+      throw invalid("(document)", "is empty");
+    }
+    if (!tree.isObject()) {
+      throw invalid("(document)", "must be a mapping with apiVersion, kind, metadata and spec");
+    }
+    // Checked on the document: the custom resource types report their own kind, whatever was read.
+    requireText(tree, "kind", kind);
+    requireText(tree, "apiVersion", CachePolicy.API_VERSION);
+    try {
+      return YAML.treeToValue(tree, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw invalid(path(e), "unknown field");
+    } catch (JsonMappingException e) {
+      throw invalid(path(e), firstLine(e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      throw invalid("(document)", "is invalid: " + firstLine(e.getOriginalMessage()));
     }
   }
 
-  private static void requireKind(String kind, String expected) throws InvalidPolicyException {
-    if (!expected.equals(kind)) {
-      throw new InvalidPolicyException(List.of(new FieldError("kind", "must be " + expected + ", not " + kind)));
+  private static void requireText(JsonNode tree, String field, String expected) throws InvalidPolicyException {
+    JsonNode actual = tree.get(field);
+    if (actual == null || !expected.equals(actual.asText())) {
+      throw invalid(field, "must be " + expected + ", not " + (actual == null ? "missing" : actual.asText()));
     }
+  }
+
+  private static InvalidPolicyException invalid(String field, String reason) {
+    return new InvalidPolicyException(List.of(new FieldError(field, reason)));
   }
 
   /** Jackson's reference chain as a kubectl-style field path: spec.rules[0].ttl. */
