@@ -13,7 +13,7 @@ abstract class EngineFixture {
   final MutableClock clock = new MutableClock();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final ScriptedOrigin origin = ScriptedOrigin.replying(clock, 200, "hello", "Content-Type", "text/plain", "Cache-Control", "max-age=60");
-  DefaultCacheEngine engine;
+  DefaultCacheEngine engine = new DefaultCacheEngine(Policies.defaults(), clock, registry);
 
   DefaultCacheEngine engine(CompiledConfig config) {
     if (engine != null) {
