@@ -424,7 +424,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     hitForMiss.invalidate(c.fullKey);
     complete(flight, new Flight.Outcome.Stored(entry));
     count(c, "miss", null, "none");
-    return serve(c, entry, now, CacheStatus.forwarded(fwd, r.status(), true, true, entry.ttlMillis(now), null, c.rp.ruleParam()));
+    return respond(c, entry, now, CacheStatus.forwarded(fwd, r.status(), true, true, entry.ttlMillis(now), null, c.rp.ruleParam()), false);
   }
 
   private static boolean usableWithoutRequestDirectives(StoredResponse e, long now) {
@@ -650,8 +650,13 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
 
   // ---------------------------------------------------------------- responses
 
-  /** Answers the client from an entry: 304 for a satisfied conditional, no body for HEAD. */
+  /** Answers the client from an entry whose body came from the cache (hit, stale, revalidated). */
   private CacheResponse serve(Ctx c, StoredResponse e, long now, String cacheStatus) {
+    return respond(c, e, now, cacheStatus, true);
+  }
+
+  /** Answers the client from an entry: 304 for a satisfied conditional, no body for HEAD. */
+  private CacheResponse respond(Ctx c, StoredResponse e, long now, String cacheStatus, boolean fromCache) {
     long ageSeconds = e.ageMillis(now) / 1000;
     if (e.status() / 100 == 2 && Conditionals.notModified(c.request.headers(), e.headers())) {
       List<Header> fields = new ArrayList<>();
@@ -663,7 +668,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
       return new CacheResponse(304, clientHeaders(c, new HeaderList(fields), cacheStatus, ageSeconds, true), EMPTY, null, null);
     }
     byte[] body = c.head ? EMPTY : e.body();
-    if (!c.background) {
+    if (!c.background && fromCache) {
       metrics.served(body.length);
     }
     return new CacheResponse(e.status(), clientHeaders(c, e.headers(), cacheStatus, ageSeconds, true), body, null, null);
