@@ -524,7 +524,8 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
         response.headers().first(field).map(v -> sameOriginPath(c.request, v)).ifPresent(paths::add);
       }
       Purge purge = new Purge(Purge.Kind.PATH, List.copyOf(paths), false);
-      purge(purge);
+      long n = apply(purge);
+      LOG.debug("event=unsafe_purge method={} paths={} entries={}", c.request.method(), paths, n);
       try {
         purgeListener.accept(purge);
       } catch (RuntimeException ex) {
@@ -689,9 +690,15 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     String tagHeader = c.plan.config.invalidation().exposeTags() ? null : c.plan.config.invalidation().tagHeader();
     String clientCc = cached ? c.rp.rule().clientCacheControl() : null;
     List<Header> out = new ArrayList<>(origin.fields().size() + 3);
+    String upstreamStatus = null;
     for (Header h : origin.fields()) {
       String n = h.name();
-      if (n.equalsIgnoreCase("Age") || n.equalsIgnoreCase(CacheStatus.HEADER) || n.equalsIgnoreCase("Cache-Key")
+      if (n.equalsIgnoreCase(CacheStatus.HEADER)) {
+        // RFC 9211: entries are ordered from the origin outwards, so ours goes last.
+        upstreamStatus = upstreamStatus == null ? h.value() : upstreamStatus + ", " + h.value();
+        continue;
+      }
+      if ((ageSeconds >= 0 && n.equalsIgnoreCase("Age")) || n.equalsIgnoreCase("Cache-Key")
           || (tagHeader != null && n.equalsIgnoreCase(tagHeader))
           || (clientCc != null && n.equalsIgnoreCase("Cache-Control"))) {
         continue;
@@ -704,7 +711,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     if (ageSeconds >= 0) {
       out.add(new Header("Age", Long.toString(ageSeconds)));
     }
-    out.add(new Header(CacheStatus.HEADER, cacheStatus));
+    out.add(new Header(CacheStatus.HEADER, upstreamStatus == null ? cacheStatus : upstreamStatus + ", " + cacheStatus));
     if (c.request.loopback() && c.fullKey != null
         && c.request.headers().first("Cache-Debug").map(v -> v.trim().equals("1")).orElse(false)) {
       out.add(new Header("Cache-Key", c.fullKey));
@@ -728,6 +735,12 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
 
   @Override
   public long purge(Purge purge) {
+    long n = apply(purge);
+    LOG.info("event=purge kind={} soft={} values={} entries={}", purge.kind(), purge.soft(), purge.values().size(), n);
+    return n;
+  }
+
+  private long apply(Purge purge) {
     long n = switch (purge.kind()) {
       case KEY -> memory.purgeKeys(purge.values(), purge.soft());
       case PATH -> memory.purgePaths(purge.values().stream().map(DefaultCacheEngine::withoutQuery).toList(), purge.soft());
@@ -736,7 +749,6 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
       case ALL -> memory.purgeAll(purge.soft());
     };
     metrics.purged(purge.kind(), n);
-    LOG.info("event=purge kind={} soft={} values={} entries={}", purge.kind(), purge.soft(), purge.values().size(), n);
     return n;
   }
 

@@ -12,7 +12,7 @@ public record StoreDecision(
   /** Reasons that depend on this request or a passing origin state, not on the URL: no hit-for-miss. */
   public boolean transientReason() {
     return switch (reason) {
-      case "error-status", "request-no-store", "partial", "not-modified", "authorization" -> true;
+      case "error-status", "request-no-store", "partial", "not-modified" -> true;
       default -> false;
     };
   }

@@ -189,4 +189,13 @@ class BasicCachingTest extends EngineFixture {
     assertThat((long) view.get("ttl")).isBetween(49L, 55L);
     assertThat((int) view.get("size")).isGreaterThan(5);
   }
+
+  @Test
+  void anUpstreamCacheStatusIsKeptAndOursIsAppendedLast() {
+    engine("defaults:\n  ttl: 60s\n");
+    origin.reply(200, "x", "Cache-Control", "no-store", "Cache-Status", "app-cache; hit", "Age", "7");
+    CacheResponse r = get("/a");
+    assertThat(status(r)).startsWith("app-cache; hit, cachemesh; fwd=uri-miss; fwd-status=200; detail=no-store");
+    assertThat(r.headers().first("Age")).as("a pass-through keeps the origin's Age").contains("7");
+  }
 }
