@@ -7,7 +7,9 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,6 +38,8 @@ public final class MemoryTier {
   private final LongAdder evictions = new LongAdder();
   private final LongAdder purgeVisits = new LongAdder();
   private final Clock clock;
+  /** Until an origin first answers with Vary, lookups skip the Vary index (most apps never vary). */
+  private volatile boolean anyVary;
 
   public MemoryTier(long maxSizeBytes, Clock clock) {
     this.clock = clock;
@@ -64,6 +68,9 @@ public final class MemoryTier {
 
   /** Vary header names last seen for a primary key; empty when the origin did not vary (or it was forgotten). */
   public List<String> varyNames(String primaryKey) {
+    if (!anyVary) {
+      return List.of();
+    }
     List<String> names = varyNames.getIfPresent(primaryKey);
     return names == null ? List.of() : names;
   }
@@ -72,6 +79,7 @@ public final class MemoryTier {
     if (entry.varyNames().isEmpty()) {
       varyNames.invalidate(entry.primaryKey());
     } else {
+      anyVary = true;
       varyNames.put(entry.primaryKey(), entry.varyNames());
     }
     map.compute(entry.key(), (k, old) -> {
@@ -103,10 +111,14 @@ public final class MemoryTier {
     return marked[0];
   }
 
+  /** Each value is a primary key (every Vary variant goes) or one variant's full key. */
   public long purgeKeys(Collection<String> primaryKeys, boolean soft) {
-    List<String> keys = new ArrayList<>();
+    Set<String> keys = new LinkedHashSet<>();
     for (String primary : primaryKeys) {
       keys.addAll(byPrimary.keys(primary));
+      if (map.containsKey(primary)) {
+        keys.add(primary);
+      }
     }
     return apply(keys, soft);
   }
