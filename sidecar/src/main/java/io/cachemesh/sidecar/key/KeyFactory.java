@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Builds the keys of one rule, compiled once per config. A key is
  * {@code <keyPrefix>v<keyVersion>:G:<scheme>://<host><path>[?<normalised query>]} followed by
- * the rule's varyBy headers ({@code |h:name=value}), cookies ({@code |c:name=hash}) and, for
+ * the rule's varyBy headers ({@code |h:name=hash}), cookies ({@code |c:name=hash}) and, for
  * scope PerUser, the identity ({@code |u:hash}); the Vary variant, when the origin varies, is
  * {@code |v:hash} on top. GET and HEAD share the method class {@code G}.
  *
@@ -19,11 +19,10 @@ import java.util.Set;
  * how: Authorization when scope is PerUser or varyBy names the header; cookies when scope is
  * PerUser, varyBy names the Cookie header, or varyBy names cookies and every cookie present is
  * named (an unnamed cookie could be a session the origin personalises on, so its presence
- * bypasses). Identity values enter keys only as {@link IdentityHash}es.
+ * bypasses). Header and cookie values enter keys only as {@link IdentityHash}es (any header may
+ * carry a token), so a key in Redis or a log never holds a credential or session id.
  */
 public final class KeyFactory {
-  private static final Set<String> IDENTITY_HEADERS = Set.of("authorization", "cookie", "proxy-authorization");
-
   private final String base;
   private final KeySpec spec;
   private final boolean perUser;
@@ -73,7 +72,8 @@ public final class KeyFactory {
       sb.append("|h:").append(name);
       if (!values.isEmpty()) {
         String v = String.join(",", values);
-        sb.append('=').append(IDENTITY_HEADERS.contains(name) ? IdentityHash.of(v) : escape(v));
+        // Every header value is hashed: the cache cannot know which custom header carries a token.
+        sb.append('=').append(IdentityHash.of(v));
       }
     }
     if (!cookies.isEmpty()) {
