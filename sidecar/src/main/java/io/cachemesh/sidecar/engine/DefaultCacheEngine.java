@@ -74,6 +74,8 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   /** RFC 9111 3.2: fields a 304 never updates in the stored response. */
   private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding", "content-range", "transfer-encoding", "set-cookie");
   private static final Set<String> NOT_MODIFIED_FIELDS = Set.of("cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified");
+  private static final Set<String> NOT_STORED = Set.of("cache-status", "connection", "keep-alive",
+      "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "set-cookie");
   private static final int MAX_TAGS = 256;
   private static final int MAX_TAG_LENGTH = 1024;
 
@@ -395,6 +397,10 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     StoreDecision d = Storability.decide(c.rp.rule(), c.requestCc, c.authorization, c.rp.perUser(), c.request.path(),
         r.status(), r.headers(), cc, r.contentLength(), c.plan.config.memory().maxObjectSizeBytes(), r.responseTimeMillis());
     if (!d.storable()) {
+      if (stale != null && !d.transientReason()) {
+        // The origin now says this may not be stored: the old copy must not be served stale either.
+        memory.remove(stale.key());
+      }
       return notStored(c, r, fwd, d, flight);
     }
     long max = c.plan.config.memory().maxObjectSizeBytes();
@@ -457,7 +463,9 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
         : Storability.decide(c.rp.rule(), c.requestCc, c.authorization, c.rp.perUser(), c.request.path(),
             stale.status(), headers, cc, stale.body().length, c.plan.config.memory().maxObjectSizeBytes(), r.responseTimeMillis());
     if (!d.storable()) {
-      memory.remove(stale.key());
+      if (!d.transientReason()) {
+        memory.remove(stale.key());
+      }
       complete(flight, Flight.UNCACHEABLE);
       count(c, "revalidated", d.reason(), "memory");
       HeaderList client = r.headers().contains("Set-Cookie") ? headers.with("Set-Cookie", r.headers().first("Set-Cookie").orElseThrow()) : headers;
@@ -606,8 +614,18 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
         tags(c, originHeaders), vary, 0);
   }
 
+  /**
+   * What is kept of the origin's fields: not our own per-response fields, not connection-specific
+   * ones (RFC 9111 3.1), which the HTTP layer normally removed already.
+   */
   private static HeaderList storedHeaders(HeaderList origin) {
-    return origin.contains(CacheStatus.HEADER) ? origin.without(CacheStatus.HEADER) : origin;
+    List<Header> kept = new ArrayList<>(origin.fields().size());
+    for (Header h : origin.fields()) {
+      if (!NOT_STORED.contains(h.name().toLowerCase(Locale.ROOT))) {
+        kept.add(h);
+      }
+    }
+    return kept.size() == origin.fields().size() ? origin : new HeaderList(kept);
   }
 
   private static List<String> varyNames(HeaderList headers) {
@@ -631,9 +649,18 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private List<String> tags(Ctx c, HeaderList headers) {
     Set<String> tags = new LinkedHashSet<>();
     for (String field : headers.all(c.plan.config.invalidation().tagHeader())) {
-      for (String t : field.split("\\s+")) {
-        if (!t.isEmpty() && t.length() <= MAX_TAG_LENGTH && tags.size() < MAX_TAGS) {
-          tags.add(t);
+      int i = 0;
+      int n = field.length();
+      while (i < n) {
+        while (i < n && Character.isWhitespace(field.charAt(i))) {
+          i++;
+        }
+        int start = i;
+        while (i < n && !Character.isWhitespace(field.charAt(i))) {
+          i++;
+        }
+        if (i > start && i - start <= MAX_TAG_LENGTH && tags.size() < MAX_TAGS) {
+          tags.add(field.substring(start, i));
         }
       }
     }
@@ -676,7 +703,12 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   }
 
   private CacheResponse error(Ctx c, int status, String cacheStatus) {
-    byte[] body = (status == 504 ? "Gateway Timeout\n" : "Bad Gateway\n").getBytes(StandardCharsets.US_ASCII);
+    String text = switch (status) {
+      case 502 -> "Bad Gateway\n";
+      case 504 -> "Gateway Timeout\n";
+      default -> "Origin error " + status + "\n";
+    };
+    byte[] body = text.getBytes(StandardCharsets.US_ASCII);
     HeaderList headers = clientHeaders(c, HeaderList.of("Content-Type", "text/plain; charset=us-ascii",
         "Cache-Control", "no-store"), cacheStatus, -1, false);
     return new CacheResponse(status, headers, c.head ? EMPTY : body, null, null);
