@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private static final Set<String> NOT_STORED = Set.of("cache-status", "connection", "keep-alive",
       "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "set-cookie");
   private static final int MAX_TAGS = 256;
+  private static final long ORIGIN_WARN_INTERVAL_MILLIS = 10_000;
   private static final int MAX_TAG_LENGTH = 1024;
 
   private final Clock clock;
@@ -86,6 +88,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private final Cache<String, Boolean> hitForMiss;
   private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
   private final Duration coalesceWait;
+  private final AtomicLong lastOriginWarnMillis = new AtomicLong(Long.MIN_VALUE / 2);
   private volatile Plan plan;
   private volatile Consumer<Purge> purgeListener = p -> { };
 
@@ -329,7 +332,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
           r.stream().close();
         }
       } catch (IOException | RuntimeException ex) {
-        LOG.warn("event=background_refresh_failed key={} error={}", bg.fullKey, ex.toString());
+        originFailure("background_refresh_failed", bg.request, 0, ex);
       } finally {
         flights.remove(bg.fullKey, mine);
         mine.complete(Flight.UNCACHEABLE);
@@ -378,7 +381,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     } catch (IOException ex) {
       int status = timeout(ex) ? 504 : 502;
       String detail = status == 504 ? "origin-timeout" : "origin-unreachable";
-      LOG.warn("event=origin_failed key={} status={} error={}", c.fullKey, status, ex.toString());
+      originFailure("origin_failed", c.request, status, ex);
       complete(flight, new Flight.Outcome.Failed(status, detail));
       return originFailed(c, stale, fwd, status, detail);
     }
@@ -410,7 +413,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     } catch (IOException ex) {
       r.close();
       complete(flight, new Flight.Outcome.Failed(502, "origin-body"));
-      LOG.warn("event=origin_body_failed key={} error={}", c.fullKey, ex.toString());
+      originFailure("origin_body_failed", c.request, 502, ex);
       return originFailed(c, stale, fwd, 502, "origin-body");
     }
     if (body.length > max) {
@@ -514,7 +517,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     } catch (IOException ex) {
       int status = timeout(ex) ? 504 : 502;
       String detail = status == 504 ? "origin-timeout" : "origin-unreachable";
-      LOG.warn("event=origin_failed path={} status={} error={}", c.request.path(), status, ex.toString());
+      originFailure("origin_failed", c.request, status, ex);
       return error(c, status, CacheStatus.forwarded(fwd, 0, false, false, 0, detail, c.rp.ruleParam()));
     }
     String status = CacheStatus.forwarded(fwd, r.status(), false, false, 0, c.bypassReason, c.rp.ruleParam());
@@ -566,6 +569,20 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private static String stripDefaultPort(String authority, String scheme) {
     String def = scheme.equalsIgnoreCase("https") ? ":443" : ":80";
     return authority.endsWith(def) ? authority.substring(0, authority.length() - def.length()) : authority;
+  }
+
+  /**
+   * An origin failure is expected when the app is down: one WARN line per 10 s, the rest at DEBUG
+   * (the requests metric counts them all). Paths only, never query strings, which may hold tokens.
+   */
+  private void originFailure(String event, CacheRequest request, int status, Exception ex) {
+    long now = clock.millis();
+    long last = lastOriginWarnMillis.get();
+    if (now - last >= ORIGIN_WARN_INTERVAL_MILLIS && lastOriginWarnMillis.compareAndSet(last, now)) {
+      LOG.warn("event={} path={} status={} error={}", event, request.path(), status, ex.toString());
+    } else {
+      LOG.debug("event={} path={} status={} error={}", event, request.path(), status, ex.toString());
+    }
   }
 
   private static boolean timeout(IOException ex) {
