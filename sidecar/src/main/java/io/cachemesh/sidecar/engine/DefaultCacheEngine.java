@@ -792,8 +792,8 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private long apply(Purge purge) {
     long n = switch (purge.kind()) {
       case KEY -> memory.purgeKeys(purge.values(), purge.soft());
-      case PATH -> memory.purgePaths(purge.values().stream().map(DefaultCacheEngine::withoutQuery).toList(), purge.soft());
-      case PREFIX -> memory.purgePrefixes(purge.values(), purge.soft());
+      case PATH -> memory.purgePaths(purge.values().stream().map(DefaultCacheEngine::pathOf).toList(), purge.soft());
+      case PREFIX -> memory.purgePrefixes(purge.values().stream().map(DefaultCacheEngine::pathOf).toList(), purge.soft());
       case TAG -> memory.purgeTags(purge.values(), purge.soft());
       case ALL -> memory.purgeAll(purge.soft());
     };
@@ -801,9 +801,16 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     return n;
   }
 
-  private static String withoutQuery(String path) {
-    int q = path.indexOf('?');
-    return q < 0 ? path : path.substring(0, q);
+  /** A purge path may be given as a path, a path with a query, or an absolute URL: the path is what counts. */
+  static String pathOf(String value) {
+    String v = value;
+    int scheme = v.indexOf("://");
+    if (scheme > 0 && scheme < 8) {
+      int slash = v.indexOf('/', scheme + 3);
+      v = slash < 0 ? "/" : v.substring(slash);
+    }
+    int q = v.indexOf('?');
+    return q < 0 ? v : v.substring(0, q);
   }
 
   @Override
