@@ -180,10 +180,7 @@ public final class MemoryTier {
   }
 
   public long weightedSizeBytes() {
-    return cache.policy().eviction().flatMap(e -> {
-      var w = e.weightedSize();
-      return w.isPresent() ? java.util.Optional.of(w.getAsLong()) : java.util.Optional.empty();
-    }).orElse(0L);
+    return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
   }
 
   public long entries() {

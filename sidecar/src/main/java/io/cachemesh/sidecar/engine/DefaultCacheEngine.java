@@ -302,7 +302,8 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   }
 
   private static boolean staleWhileRevalidate(Ctx c, StoredResponse e, long now) {
-    if (e.mustRevalidate() || e.noCache() || c.requestCc.noCache() || c.requestCc.maxAge() >= 0) {
+    CacheControl rc = c.requestCc;
+    if (e.mustRevalidate() || e.noCache() || rc.noCache() || (rc.maxAge() >= 0 && e.ageMillis(now) > rc.maxAge() * 1000)) {
       return false;
     }
     long staleness = -e.ttlMillis(now);

@@ -130,4 +130,16 @@ class StaleTest extends EngineFixture {
     assertThat(status(r)).contains("fwd-status=502").contains("detail=error-status");
     assertThat(requests("error")).isEqualTo(1);
   }
+
+  @Test
+  void aClientMaxAgeBelowTheEntrysAgeRefusesStaleWhileRevalidate() {
+    engine("defaults:\n  ttl: 10s\n  staleWhileRevalidate: 60s\n");
+    origin.reply(200, "v1", "Cache-Control", "max-age=10");
+    get("/a");
+    clock.advanceSeconds(20);
+    origin.reply(200, "v2", "Cache-Control", "max-age=10");
+    assertThat(status(get("/a", "Cache-Control", "max-age=600"))).contains("detail=stale-while-revalidate");
+    CacheResponse strict = get("/a", "Cache-Control", "max-age=5");
+    assertThat(body(strict)).isEqualTo("v2");
+  }
 }
