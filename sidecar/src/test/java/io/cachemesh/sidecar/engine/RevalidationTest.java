@@ -160,9 +160,7 @@ class RevalidationTest extends EngineFixture {
   @Test
   void aStaleEntryTheOriginNowCallsPrivateIsDroppedNotServedLater() {
     engine("defaults:\n  ttl: 60s\n  staleIfError: 600s\n");
-    origin.reply(200, "public", "Cache-Control", "max-age=10");
-    get("/a");
-    clock.advanceSeconds(20);
+    storeAndAge("public", "max-age=10", 20);
     origin.reply(200, "mine", "Cache-Control", "private");
     assertThat(body(get("/a"))).isEqualTo("mine");
     origin.fail(new java.io.IOException("down"));
