@@ -303,17 +303,15 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
 
   private static boolean staleWhileRevalidate(Ctx c, StoredResponse e, long now) {
     CacheControl rc = c.requestCc;
-    if (e.mustRevalidate() || e.noCache() || rc.noCache() || (rc.maxAge() >= 0 && e.ageMillis(now) > rc.maxAge() * 1000)) {
+    if (e.noCache() || rc.noCache() || (rc.maxAge() >= 0 && e.ageMillis(now) > rc.maxAge() * 1000)) {
       return false;
     }
     long staleness = -e.ttlMillis(now);
     return staleness > 0 && staleness <= e.staleWhileRevalidateMillis();
   }
 
+  /** The windows are zero unless stale use is permitted (see Storability), so they alone decide. */
   private static boolean staleIfError(StoredResponse e, long now) {
-    if (e.mustRevalidate()) {
-      return false;
-    }
     long staleness = -e.ttlMillis(now);
     return staleness <= e.staleIfErrorMillis();
   }

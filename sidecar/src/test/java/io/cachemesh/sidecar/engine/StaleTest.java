@@ -128,4 +128,17 @@ class StaleTest extends EngineFixture {
     CacheResponse strict = get("/a", "Cache-Control", "max-age=5");
     assertThat(body(strict)).isEqualTo("v2");
   }
+
+  @Test
+  void sMaxAgeForbidsThePolicysStaleWindowsButNotTheOriginsExplicitOnes() {
+    engine("defaults:\n  ttl: 10s\n  staleWhileRevalidate: 60s\n  staleIfError: 60s\n");
+    storeAndAge("v1", "s-maxage=10", 20);
+    origin.fail(new IOException("down"));
+    assertThat(get("/a").status()).isEqualTo(502);
+    storeAndAge("v2", "s-maxage=10, stale-if-error=60", 20);
+    origin.fail(new IOException("down"));
+    CacheResponse r = get("/a");
+    assertThat(body(r)).isEqualTo("v2");
+    assertThat(status(r)).contains("detail=stale-if-error");
+  }
 }
