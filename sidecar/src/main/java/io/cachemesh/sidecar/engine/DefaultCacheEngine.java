@@ -195,7 +195,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
           }
           // Another variant was stored: look again, now knowing the origin's Vary.
         }
-        case Flight.Outcome.Uncacheable u -> {
+        case Flight.Outcome.Uncacheable _ -> {
           return fetch(c, e, origin, null);
         }
         case Flight.Outcome.Failed(int status, String detail) -> {
