@@ -120,7 +120,7 @@ public final class InvalidationConsumer implements AutoCloseable {
     return id == null ? START : id;
   }
 
-  /** Whether the last read of the stream succeeded. */
+  /** Whether the consumer is positioned on the stream and its last command succeeded. */
   public boolean connected() {
     return connected;
   }
@@ -144,11 +144,11 @@ public final class InvalidationConsumer implements AutoCloseable {
           checkGap(r);
         }
         checkGap = false;
+        connected = true;
         XReadParams params = XReadParams.xReadParams()
             .block(Math.toIntExact(settings.block().toMillis()))
             .count(settings.batch());
         List<Map.Entry<String, List<StreamEntry>>> reply = r.xread(params, Map.of(stream, new StreamEntryID(lastId)));
-        connected = true;
         if (down) {
           LOG.info("event=broker_reconnected policy={} lastId={}", policy, lastId);
           down = false;
