@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
 import redis.clients.jedis.resps.StreamInfo;
@@ -163,7 +162,8 @@ public final class InvalidationConsumer implements AutoCloseable {
           }
           checkGap = entries.getValue().size() >= settings.batch();
         }
-      } catch (JedisException | IllegalStateException e) {
+      } catch (RuntimeException e) {
+        // Jedis errors, and a client that cannot be built yet (no node reachable): retry with backoff.
         connected = false;
         if (!running) {
           break;

@@ -23,8 +23,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
     List<RedisProcess> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < masters; i++) {
-        RedisProcess node = new RedisProcess(RedisServers.binary(), RedisServers.freePort(true),
-            RedisServers.tempDir("redis-cluster-"),
+        RedisProcess node = RedisServers.create(RedisServers.freePort(true), RedisServers.tempDir("redis-cluster-"),
             List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "3000",
                 "--appendonly", "no"));
         nodes.add(node);

@@ -18,14 +18,15 @@ public final class RedisProcess implements AutoCloseable {
   private final Path binary;
   private final int port;
   private final Path dataDir;
-  private final List<String> extraArgs;
+  private final List<String> arguments;
   private Process process;
 
-  RedisProcess(Path binary, int port, Path dataDir, List<String> extraArgs) {
+  /** @param arguments everything after the binary; the process must listen on {@code port} */
+  RedisProcess(Path binary, int port, Path dataDir, List<String> arguments) {
     this.binary = binary;
     this.port = port;
     this.dataDir = dataDir;
-    this.extraArgs = List.copyOf(extraArgs);
+    this.arguments = List.copyOf(arguments);
     Runtime.getRuntime().addShutdownHook(new Thread(this::kill));
   }
 
@@ -33,11 +34,9 @@ public final class RedisProcess implements AutoCloseable {
     if (process != null && process.isAlive()) {
       return;
     }
-    List<String> command = new ArrayList<>(List.of(binary.toString(),
-        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dataDir.toString(),
-        "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no",
-        "--daemonize", "no", "--loglevel", "warning"));
-    command.addAll(extraArgs);
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(arguments);
     try {
       process = new ProcessBuilder(command)
           .redirectErrorStream(true)

@@ -24,9 +24,39 @@ public final class RedisServers {
 
   /** A standalone server on a random loopback port, with append-only persistence (fsync always). */
   public static RedisProcess start(String... extraArgs) {
-    RedisProcess process = new RedisProcess(binary(), freePort(false), tempDir("redis-"), List.of(extraArgs));
+    RedisProcess process = create(freePort(false), tempDir("redis-"), List.of(extraArgs));
     process.start();
     return process;
+  }
+
+  static RedisProcess create(int port, Path dataDir, List<String> extraArgs) {
+    List<String> arguments = new java.util.ArrayList<>(List.of(
+        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dataDir.toString(),
+        "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no",
+        "--daemonize", "no", "--loglevel", "warning"));
+    arguments.addAll(extraArgs);
+    return new RedisProcess(binary(), port, dataDir, arguments);
+  }
+
+  /** A Sentinel on a random loopback port monitoring {@code master} as {@code masterName} (quorum 1). */
+  public static RedisProcess startSentinel(RedisProcess master, String masterName) {
+    int port = freePort(false);
+    Path dir = tempDir("redis-sentinel-");
+    Path config = dir.resolve("sentinel.conf");
+    try {
+      Files.writeString(config, String.join("\n",
+          "port " + port,
+          "bind 127.0.0.1",
+          "dir " + dir,
+          "sentinel monitor " + masterName + " 127.0.0.1 " + master.port() + " 1",
+          "sentinel down-after-milliseconds " + masterName + " 5000",
+          ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    RedisProcess sentinel = new RedisProcess(binary(), port, dir, List.of(config.toString(), "--sentinel"));
+    sentinel.start();
+    return sentinel;
   }
 
   /** A Redis Cluster of {@code masters} masters on loopback, slots split evenly, state ok. */
