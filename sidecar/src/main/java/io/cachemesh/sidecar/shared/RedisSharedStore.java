@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -254,38 +256,14 @@ public final class RedisSharedStore implements SharedStore {
 
   /** Purges members {@code path\0key} of the path index in one lex range, a batch at a time. */
   private long purgeLexRange(UnifiedJedis r, byte[][] range, boolean soft) {
-    long count = 0;
-    int offset = 0;
-    while (true) {
-      List<byte[]> members = r.zrangeByLex(pathIndex, range[0], range[1], offset, BATCH);
-      if (members.isEmpty()) {
-        return count;
-      }
-      List<byte[]> entries = members.stream().map(RedisSharedStore::entryOfMember).toList();
-      count += purgeEntries(r, entries, List.of(entryIndex, pathIndex), members, soft);
-      if (members.size() < BATCH) {
-        return count;
-      }
-      // Hard purges removed what they read; soft ones leave it, so read on past it.
-      offset += soft ? members.size() : 0;
-    }
+    return inBatches(soft, offset -> r.zrangeByLex(pathIndex, range[0], range[1], offset, BATCH),
+        members -> purgeIndexed(r, members, soft));
   }
 
   private long purgeTag(UnifiedJedis r, String tag, boolean soft) {
     byte[] index = bytes(BrokerKeys.tagIndex(policy, tag));
-    long count = 0;
-    int offset = 0;
-    while (true) {
-      List<byte[]> members = r.zrange(index, offset, offset + BATCH - 1L);
-      if (members.isEmpty()) {
-        break;
-      }
-      count += purgeEntries(r, members, List.of(index), members, soft);
-      if (members.size() < BATCH) {
-        break;
-      }
-      offset += soft ? members.size() : 0;
-    }
+    long count = inBatches(soft, offset -> r.zrange(index, offset, offset + BATCH - 1L),
+        members -> purgeEntries(r, members, List.of(index), members, soft));
     if (!soft) {
       dropIndexes(r, List.of(index), List.of(tagRegistry), List.of(bytes(tag)));
     }
@@ -293,32 +271,45 @@ public final class RedisSharedStore implements SharedStore {
   }
 
   private long purgeAll(UnifiedJedis r, boolean soft) {
-    long count = 0;
-    int offset = 0;
-    while (true) {
-      List<byte[]> members = r.zrange(entryIndex, offset, offset + BATCH - 1L);
-      if (members.isEmpty()) {
-        break;
-      }
-      List<byte[]> entries = members.stream().map(RedisSharedStore::entryOfMember).toList();
-      count += purgeEntries(r, entries, List.of(entryIndex, pathIndex), members, soft);
-      if (members.size() < BATCH) {
-        break;
-      }
-      offset += soft ? members.size() : 0;
-    }
+    long count = inBatches(soft, offset -> r.zrange(entryIndex, offset, offset + BATCH - 1L),
+        members -> purgeIndexed(r, members, soft));
     if (!soft) {
-      while (true) {
-        List<byte[]> tags = r.zrange(tagRegistry, 0, BATCH - 1L);
-        if (tags.isEmpty()) {
-          break;
-        }
-        List<byte[]> indexes = tags.stream().map(t -> bytes(BrokerKeys.tagIndex(policy, new String(t, StandardCharsets.UTF_8)))).toList();
+      inBatches(false, offset -> r.zrange(tagRegistry, offset, offset + BATCH - 1L), tags -> {
+        List<byte[]> indexes = tags.stream()
+            .map(t -> bytes(BrokerKeys.tagIndex(policy, new String(t, StandardCharsets.UTF_8))))
+            .toList();
         dropIndexes(r, indexes, List.of(tagRegistry), tags);
-      }
+        return 0;
+      });
       r.unlink(entryIndex, pathIndex, tagRegistry);
     }
     return count;
+  }
+
+  /**
+   * Reads an index a batch at a time ({@code read} takes the offset) and purges each batch. Hard
+   * purges remove what they read, so they read from the start again; soft ones read on past it.
+   */
+  private static long inBatches(boolean soft, IntFunction<List<byte[]>> read, ToLongFunction<List<byte[]>> purge) {
+    long count = 0;
+    int offset = 0;
+    while (true) {
+      List<byte[]> members = read.apply(offset);
+      if (members.isEmpty()) {
+        return count;
+      }
+      count += purge.applyAsLong(members);
+      if (members.size() < BATCH) {
+        return count;
+      }
+      offset += soft ? members.size() : 0;
+    }
+  }
+
+  /** Purges the entries named by members {@code <path>\0<entry key>} of the entry and path indexes. */
+  private long purgeIndexed(UnifiedJedis r, List<byte[]> members, boolean soft) {
+    List<byte[]> entries = members.stream().map(RedisSharedStore::entryOfMember).toList();
+    return purgeEntries(r, entries, List.of(entryIndex, pathIndex), members, soft);
   }
 
   /** Unlinks {@code unlinkKeys} after removing {@code members} from {@code fromIndexes}. */

@@ -9,6 +9,7 @@ import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.engine.Purge.Kind;
 import io.cachemesh.sidecar.redis.RedisConnection;
 import io.cachemesh.sidecar.testing.redis.Await;
+import io.cachemesh.sidecar.testing.redis.Closeables;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies.Topology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,7 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -33,7 +34,7 @@ class InvalidationBrokerIT {
   private static RedisTopologies redis;
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  @AutoClose private final Closeables closeables = new Closeables();
 
   @BeforeAll
   static void startRedis() {
@@ -45,17 +46,8 @@ class InvalidationBrokerIT {
     redis.close();
   }
 
-  @AfterEach
-  void close() throws Exception {
-    for (AutoCloseable closeable : closeables.reversed()) {
-      closeable.close();
-    }
-  }
-
   private RedisConnection connect(Topology topology) {
-    RedisConnection connection = redis.connect(topology, Clock.systemUTC(), registry);
-    closeables.add(connection);
-    return connection;
+    return closeables.add(redis.connect(topology, Clock.systemUTC(), registry));
   }
 
   /** One replica's consumer, recording what it was asked to purge. */

@@ -13,6 +13,7 @@ import io.cachemesh.sidecar.redis.RedisEndpoint;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
 import io.cachemesh.sidecar.shared.RedisSharedStore;
 import io.cachemesh.sidecar.testing.redis.Await;
+import io.cachemesh.sidecar.testing.redis.Closeables;
 import io.cachemesh.sidecar.testing.redis.RedisProcess;
 import io.cachemesh.sidecar.testing.redis.RedisServers;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies;
@@ -42,7 +43,7 @@ class RedisFaultsIT {
       new ConsumerSettings(Duration.ofMillis(500), 100, Duration.ofSeconds(3), Duration.ofSeconds(3));
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Closeables closeables = new Closeables();
   private RedisProcess server;
 
   @BeforeEach
@@ -52,17 +53,13 @@ class RedisFaultsIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (AutoCloseable closeable : closeables.reversed()) {
-      closeable.close();
-    }
+    closeables.close();
     server.close();
   }
 
   private RedisConnection connect() {
-    RedisConnection connection = new RedisConnection(RedisEndpoint.parse(server.url(), null, null, null),
-        RedisTopologies.SETTINGS, Clock.systemUTC(), registry);
-    closeables.add(connection);
-    return connection;
+    return closeables.add(new RedisConnection(RedisEndpoint.parse(server.url(), null, null, null),
+        RedisTopologies.SETTINGS, Clock.systemUTC(), registry));
   }
 
   private record Replica(InvalidationConsumer consumer, List<Purge> purges, AtomicInteger gaps) {}
@@ -91,18 +88,27 @@ class RedisFaultsIT {
     return counter == null ? 0 : counter.count();
   }
 
-  @Test
-  void aConsumerResumesFromItsLastIdAfterRedisRestartsSoNothingIsLost() {
+  /**
+   * A consumer that applied one event (tag {@code first}), then lost Redis (kill -9) and noticed;
+   * Redis is back on the same port with its data, and the consumer waits out its backoff.
+   */
+  private Replica consumerAcrossARestart(String first) {
     Replica replica = startConsumer(SLOW_RECONNECT);
     Await.until(Duration.ofSeconds(10), "consumer positioned", replica.consumer()::connected);
     try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
-      String first = xadd(raw, "before");
-      Await.until(Duration.ofSeconds(10), "first event applied", () -> replica.consumer().lastAppliedId().equals(first));
+      String id = xadd(raw, first);
+      Await.until(Duration.ofSeconds(10), "first event applied", () -> replica.consumer().lastAppliedId().equals(id));
     }
-
     server.kill();
     Await.until(Duration.ofSeconds(10), "consumer noticing the outage", () -> !replica.consumer().connected());
     server.start();
+    return replica;
+  }
+
+  @Test
+  void aConsumerResumesFromItsLastIdAfterRedisRestartsSoNothingIsLost() {
+    Replica replica = consumerAcrossARestart("before");
+
     String last;
     try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
       xadd(raw, "while-away-1");
@@ -117,16 +123,8 @@ class RedisFaultsIT {
 
   @Test
   void aConsumerWhosePositionWasTrimmedAwayCallsTheGapHandlerAndGoesOn() {
-    Replica replica = startConsumer(SLOW_RECONNECT);
-    Await.until(Duration.ofSeconds(10), "consumer positioned", replica.consumer()::connected);
-    try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
-      String first = xadd(raw, "seen");
-      Await.until(Duration.ofSeconds(10), "first event applied", () -> replica.consumer().lastAppliedId().equals(first));
-    }
+    Replica replica = consumerAcrossARestart("seen");
 
-    server.kill();
-    Await.until(Duration.ofSeconds(10), "consumer noticing the outage", () -> !replica.consumer().connected());
-    server.start();
     String kept;
     try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
       xadd(raw, "trimmed-1");

@@ -8,6 +8,7 @@ import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.engine.Purge.Kind;
 import io.cachemesh.sidecar.redis.RedisConnection;
 import io.cachemesh.sidecar.testing.redis.Await;
+import io.cachemesh.sidecar.testing.redis.Closeables;
 import io.cachemesh.sidecar.testing.redis.MutableClock;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies.Topology;
@@ -24,7 +25,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +41,7 @@ class RedisSharedStoreIT {
   private static RedisTopologies redis;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  @AutoClose private final Closeables closeables = new Closeables();
 
   @BeforeAll
   static void startRedis() {
@@ -52,21 +53,12 @@ class RedisSharedStoreIT {
     redis.close();
   }
 
-  @AfterEach
-  void closeConnections() throws Exception {
-    for (AutoCloseable closeable : closeables) {
-      closeable.close();
-    }
-  }
-
   private static PolicyId newPolicy() {
     return new PolicyId("shop", "catalog-" + POLICIES.incrementAndGet());
   }
 
   private RedisConnection connect(Topology topology) {
-    RedisConnection connection = redis.connect(topology, Clock.systemUTC(), registry);
-    closeables.add(connection);
-    return connection;
+    return closeables.add(redis.connect(topology, Clock.systemUTC(), registry));
   }
 
   private RedisSharedStore store(Topology topology, PolicyId policy, Clock clock) {
