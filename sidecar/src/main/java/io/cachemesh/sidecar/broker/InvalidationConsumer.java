@@ -41,9 +41,9 @@ import redis.clients.jedis.resps.StreamInfo;
  *       logged once with its id and skipped.
  *   <li>After a failed read it reconnects with a doubling backoff and resumes from the last id
  *       (replay). Before resuming, and whenever a full batch says it is behind, it checks that
- *       nothing after its last id was trimmed: the stream vanished, was recreated behind it,
- *       deleted entries past it ({@code max-deleted-entry-id}, Redis 7) or, where Redis does not
- *       say (6.x), its first entry is past it. That is a gap: the gap handler drops what this
+ *       nothing after its last id was lost: the stream vanished, was recreated behind it, deleted
+ *       entries past it ({@code max-deleted-entry-id}, Redis 7), or its first remaining entry is
+ *       past it (trimmed; conservative when exactly its own last entry went). That is a gap: the gap handler drops what this
  *       replica cannot prove fresh, and {@code cachemesh_broker_gaps_total} counts it.
  *   <li>Propagation latency (now minus the event id's time, the broker's clock) goes into
  *       {@code cachemesh_invalidation_propagation_seconds}.
@@ -230,16 +230,29 @@ public final class InvalidationConsumer implements AutoCloseable {
       lastId = generated;
       return;
     }
-    Object maxDeleted = info.getStreamInfo().get("max-deleted-entry-id");
-    if (maxDeleted != null) {
-      if (StreamIds.compare(maxDeleted.toString(), last) > 0) {
-        gap("trimmed");
-      }
-      return;
-    }
+    // Redis 7 records the highest deleted id (XDEL); trimming shows as a first entry past our id.
+    // The latter is conservative: it also fires when exactly our own last entry was trimmed.
+    boolean deletedPast = streamId(info.getStreamInfo().get("max-deleted-entry-id"))
+        .map(deleted -> StreamIds.compare(deleted, last) > 0)
+        .orElse(false);
     StreamEntry first = info.getFirstEntry();
-    if (first != null && StreamIds.compare(first.getID().toString(), last) > 0) {
+    boolean trimmedPast = first != null && StreamIds.compare(first.getID().toString(), last) > 0;
+    if (deletedPast || trimmedPast) {
       gap("trimmed");
+    }
+  }
+
+  private static java.util.Optional<String> streamId(Object value) {
+    String text = value instanceof byte[] raw ? new String(raw, java.nio.charset.StandardCharsets.US_ASCII)
+        : value == null ? null : value.toString();
+    if (text == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      StreamIds.compare(text, "0-0");
+      return java.util.Optional.of(text);
+    } catch (IllegalArgumentException notAnId) {
+      return java.util.Optional.empty();
     }
   }
 

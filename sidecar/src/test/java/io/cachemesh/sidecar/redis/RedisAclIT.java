@@ -42,7 +42,7 @@ class RedisAclIT {
   static final PolicyId POLICY = new PolicyId("shop", "catalog");
   /** Kept identical to REDIS.md. */
   static final String SIDECAR_ACL = "on >sidecar-pw resetkeys ~cm:{shop/catalog}:* resetchannels -@all "
-      + "+ping +auth +hello +select +client|setname +client|setinfo +info +cluster|slots +cluster|shards "
+      + "+ping +auth +hello +select +client|setname +info +cluster|slots +cluster|shards "
       + "+hmget +set +zrange +zrangebylex +unlink +xadd +xread +xinfo|stream +evalsha +eval "
       + "+del +hset +hdel +get +exists +pexpire +pttl +zadd +zrem +zrangebyscore +zremrangebyscore";
   static final String PUBLISHER_ACL = "on >app-pw resetkeys ~cm:{shop/catalog}:events resetchannels -@all +ping +auth +hello +xadd";
