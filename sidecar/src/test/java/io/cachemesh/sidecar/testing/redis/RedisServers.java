@@ -106,6 +106,9 @@ public final class RedisServers {
       }
       Path dir = tempDir("redis-bin-");
       Path target = dir.resolve("redis-server");
+      // Registered dir first: deleteOnExit runs in reverse order, so the file goes before its directory.
+      dir.toFile().deleteOnExit();
+      target.toFile().deleteOnExit();
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
       if (!target.toFile().setExecutable(true)) {
         throw new IllegalStateException("cannot make " + target + " executable");
