@@ -31,6 +31,7 @@ public final class RedisConnection implements AutoCloseable {
   private final CircuitBreaker breaker;
   private final MeterRegistry registry;
   private final ConcurrentMap<String, Counter> errors = new ConcurrentHashMap<>();
+  private final java.util.Set<String> loggedRefusals = ConcurrentHashMap.newKeySet();
   private final Function<RedisEndpoint, UnifiedJedis> factory;
   private volatile UnifiedJedis client;
   private volatile boolean closed;
@@ -69,7 +70,9 @@ public final class RedisConnection implements AutoCloseable {
       // Redis answered: it is up, the command was refused (ACL, wrong type, script error).
       breaker.onSuccess();
       errorCounter(op, "refused").increment();
-      LOG.warn("event=redis_command_refused op={} error=\"{}\"", op, e.getMessage());
+      if (loggedRefusals.add(op)) {
+        LOG.warn("event=redis_command_refused op={} error=\"{}\" note=\"logged once per op\"", op, e.getMessage());
+      }
       return Optional.empty();
     } catch (JedisException e) {
       boolean timeout = isTimeout(e);

@@ -125,6 +125,7 @@ public final class RedisSharedStore implements SharedStore {
   private final byte[] tagRegistry;
   private final Map<EntryEnvelope.Rejection, Counter> rejected = new EnumMap<>(EntryEnvelope.Rejection.class);
   private final Map<String, Counter> lookups = new ConcurrentHashMap<>();
+  private final Set<EntryEnvelope.Rejection> loggedRejections = ConcurrentHashMap.newKeySet();
   private final MeterRegistry registry;
 
   public RedisSharedStore(
@@ -174,8 +175,11 @@ public final class RedisSharedStore implements SharedStore {
       case EntryEnvelope.Rejected rejection -> {
         rejected.get(rejection.reason()).increment();
         count("rejected");
-        LOG.warn("event=shared_entry_rejected policy={} reason={} redisKey={}", policy,
-            rejection.reason().name().toLowerCase(java.util.Locale.ROOT), redisKey(key));
+        // Once per reason: a flood of bad entries must not become a flood of log lines.
+        if (loggedRejections.add(rejection.reason())) {
+          LOG.warn("event=shared_entry_rejected policy={} reason={} redisKey={}", policy,
+              rejection.reason().name().toLowerCase(java.util.Locale.ROOT), redisKey(key));
+        }
         yield Optional.empty();
       }
     };
