@@ -120,7 +120,7 @@ public final class RedisServers {
   }
 
   /** A free loopback port; with {@code clusterBus}, port + 10000 is free too. */
-  static int freePort(boolean clusterBus) {
+  public static int freePort(boolean clusterBus) {
     for (int attempt = 0; attempt < 100; attempt++) {
       try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
         int port = socket.getLocalPort();
