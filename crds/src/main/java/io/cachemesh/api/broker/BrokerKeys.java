@@ -43,6 +43,20 @@ public final class BrokerKeys {
     return PolicyCompiler.keyPrefix(policy) + "e:" + keyVersion + ":";
   }
 
+  /**
+   * Sorted set, every score 0, of {@code <path>\0<entry key>} for each shared-tier entry, read with
+   * ZRANGEBYLEX so that purging a path or a path prefix costs the number of matches. Members are
+   * trimmed together with the same members of {@link #entryIndex}.
+   */
+  public static String pathIndex(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "paths";
+  }
+
+  /** The fleet-wide regeneration lock of one entry ({@code keyHash}: hex SHA-256 of the engine key). */
+  public static String lock(PolicyId policy, String keyHash) {
+    return PolicyCompiler.keyPrefix(policy) + "lock:" + keyHash;
+  }
+
   /** Hash: pod name -> latest heartbeat JSON. */
   public static String heartbeats(PolicyId policy) {
     return PolicyCompiler.keyPrefix(policy) + "heartbeats";

@@ -1,0 +1,310 @@
+package io.cachemesh.sidecar.broker;
+
+import io.cachemesh.api.broker.BrokerKeys;
+import io.cachemesh.api.broker.InvalidationEvent;
+import io.cachemesh.api.broker.MalformedEventException;
+import io.cachemesh.api.broker.StreamIds;
+import io.cachemesh.api.compiled.PolicyId;
+import io.cachemesh.sidecar.engine.Purge;
+import io.cachemesh.sidecar.redis.RedisConnection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XReadParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamInfo;
+
+/**
+ * Applies a policy's invalidation stream to this replica, on one virtual thread.
+ *
+ * <ul>
+ *   <li>Starts at the stream's last id when it first reaches Redis (the memory tier is empty at
+ *       start, older events have nothing to drop). If that first connection was late, events may
+ *       have been missed while this replica already cached: that is a gap.
+ *   <li>Reads with XREAD BLOCK from the last id it handled; each event becomes {@link Purge}s
+ *       handed to the sink (the engine's {@code CacheAdmin::purge}).
+ *   <li>A malformed event is counted ({@code cachemesh_broker_events_total{result="malformed"}}),
+ *       logged once with its id and skipped.
+ *   <li>After a failed read it reconnects with a doubling backoff and resumes from the last id
+ *       (replay). Before resuming, and whenever a full batch says it is behind, it checks that
+ *       nothing after its last id was lost: the stream vanished, was recreated behind it, deleted
+ *       entries past it ({@code max-deleted-entry-id}, Redis 7), or its first remaining entry is
+ *       past it (trimmed; conservative when exactly its own last entry went). That is a gap: the gap handler drops what this
+ *       replica cannot prove fresh, and {@code cachemesh_broker_gaps_total} counts it.
+ *   <li>Propagation latency (now minus the event id's time, the broker's clock) goes into
+ *       {@code cachemesh_invalidation_propagation_seconds}.
+ * </ul>
+ */
+public final class InvalidationConsumer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InvalidationConsumer.class);
+  private static final String START = "0-0";
+
+  private final RedisConnection redis;
+  private final PolicyId policy;
+  private final String stream;
+  private final Consumer<Purge> sink;
+  private final Runnable onGap;
+  private final ConsumerSettings settings;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final Counter applied;
+  private final Counter malformed;
+  private final Counter failed;
+  private final Counter disconnects;
+  private final Timer propagation;
+  private final Map<String, Counter> gaps = new ConcurrentHashMap<>();
+  private final CountDownLatch stop = new CountDownLatch(1);
+
+  private volatile String lastId;
+  private volatile boolean connected;
+  private volatile boolean running;
+  private Thread thread;
+
+  public InvalidationConsumer(
+      RedisConnection redis, PolicyId policy, Consumer<Purge> sink, Runnable onGap,
+      ConsumerSettings settings, Clock clock, MeterRegistry registry) {
+    this.redis = redis;
+    this.policy = policy;
+    this.stream = BrokerKeys.events(policy);
+    this.sink = sink;
+    this.onGap = onGap;
+    this.settings = settings;
+    this.clock = clock;
+    this.registry = registry;
+    this.applied = events("applied");
+    this.malformed = events("malformed");
+    this.failed = events("failed");
+    this.disconnects = Counter.builder("cachemesh.broker.disconnects")
+        .description("Failed reads of the invalidation stream (each followed by a reconnect and a gap check)")
+        .tag("policy", policy.toString())
+        .register(registry);
+    this.propagation = Timer.builder("cachemesh.invalidation.propagation")
+        .description("Time from an invalidation's acceptance by the broker to its application on this replica")
+        .tag("policy", policy.toString())
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+    Gauge.builder("cachemesh.broker.connected", this, c -> c.connected ? 1 : 0)
+        .description("1 while the invalidation stream is being read")
+        .tag("policy", policy.toString())
+        .register(registry);
+  }
+
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("consumer of " + policy + " already started");
+    }
+    running = true;
+    thread = Thread.ofVirtual().name("cachemesh-broker-" + policy).start(this::run);
+  }
+
+  /** The id of the last event handled (applied or skipped), or the stream's last id at start; "0-0" before. */
+  public String lastAppliedId() {
+    String id = lastId;
+    return id == null ? START : id;
+  }
+
+  /** Whether the consumer is positioned on the stream and its last command succeeded. */
+  public boolean connected() {
+    return connected;
+  }
+
+  private void run() {
+    boolean positioned = false;
+    boolean startedLate = false;
+    boolean checkGap = false;
+    boolean down = false;
+    Duration backoff = settings.minBackoff();
+    while (running) {
+      try {
+        UnifiedJedis r = redis.client();
+        if (!positioned) {
+          lastId = currentLastId(r);
+          positioned = true;
+          if (startedLate) {
+            gap("late_start");
+          }
+        } else if (checkGap) {
+          checkGap(r);
+        }
+        checkGap = false;
+        connected = true;
+        XReadParams params = XReadParams.xReadParams()
+            .block(Math.toIntExact(settings.block().toMillis()))
+            .count(settings.batch());
+        List<Map.Entry<String, List<StreamEntry>>> reply = r.xread(params, Map.of(stream, new StreamEntryID(lastId)));
+        if (down) {
+          LOG.info("event=broker_reconnected policy={} lastId={}", policy, lastId);
+          down = false;
+          backoff = settings.minBackoff();
+        }
+        if (reply == null) {
+          continue;
+        }
+        for (Map.Entry<String, List<StreamEntry>> entries : reply) {
+          for (StreamEntry entry : entries.getValue()) {
+            apply(entry);
+          }
+          checkGap = entries.getValue().size() >= settings.batch();
+        }
+      } catch (RuntimeException e) {
+        // Jedis errors, and a client that cannot be built yet (no node reachable): retry with backoff.
+        connected = false;
+        if (!running) {
+          break;
+        }
+        disconnects.increment();
+        if (!down) {
+          LOG.warn("event=broker_disconnected policy={} lastId={} error=\"{}\"", policy, lastAppliedId(), e.getMessage());
+          down = true;
+        }
+        startedLate |= !positioned;
+        checkGap = true;
+        await(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
+      }
+    }
+    connected = false;
+  }
+
+  private void apply(StreamEntry entry) {
+    String id = entry.getID().toString();
+    try {
+      InvalidationEvent event = InvalidationEvent.parse(entry.getFields());
+      for (Purge purge : EventPurges.toPurges(event)) {
+        sink.accept(purge);
+      }
+      applied.increment();
+      long latency = clock.millis() - StreamIds.millis(id);
+      propagation.record(Math.max(0, latency), TimeUnit.MILLISECONDS);
+    } catch (MalformedEventException e) {
+      malformed.increment();
+      LOG.warn("event=broker_event_malformed policy={} id={} field={} reason=\"{}\"", policy, id, e.field(), e.getMessage());
+    } catch (RuntimeException e) {
+      // The purge may not have happened: this replica can no longer prove what it holds is fresh.
+      failed.increment();
+      LOG.warn("event=broker_event_failed policy={} id={} error=\"{}\"", policy, id, e.toString());
+      gap("apply_failed");
+    }
+    lastId = id;
+  }
+
+  private String currentLastId(UnifiedJedis r) {
+    try {
+      return r.xinfoStream(stream).getLastGeneratedId().toString();
+    } catch (JedisDataException noSuchKey) {
+      return START;
+    }
+  }
+
+  private void checkGap(UnifiedJedis r) {
+    String last = lastAppliedId();
+    StreamInfo info;
+    try {
+      info = r.xinfoStream(stream);
+    } catch (JedisDataException noSuchKey) {
+      if (!START.equals(last)) {
+        gap("stream_missing");
+        lastId = START;
+      }
+      return;
+    }
+    String generated = info.getLastGeneratedId().toString();
+    if (StreamIds.compare(generated, last) < 0) {
+      gap("stream_reset");
+      lastId = generated;
+      return;
+    }
+    // Redis 7 records the highest deleted id (XDEL); trimming shows as a first entry past our id.
+    // The latter is conservative: it also fires when exactly our own last entry was trimmed.
+    boolean deletedPast = streamId(info.getStreamInfo().get("max-deleted-entry-id"))
+        .map(deleted -> StreamIds.compare(deleted, last) > 0)
+        .orElse(false);
+    StreamEntry first = info.getFirstEntry();
+    boolean trimmedPast = first != null && StreamIds.compare(first.getID().toString(), last) > 0;
+    if (deletedPast || trimmedPast) {
+      gap("trimmed");
+    }
+  }
+
+  private static java.util.Optional<String> streamId(Object value) {
+    String text = value instanceof byte[] raw ? new String(raw, java.nio.charset.StandardCharsets.US_ASCII)
+        : value == null ? null : value.toString();
+    if (text == null) {
+      return java.util.Optional.empty();
+    }
+    try {
+      StreamIds.compare(text, "0-0");
+      return java.util.Optional.of(text);
+    } catch (IllegalArgumentException notAnId) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private void gap(String reason) {
+    gaps.computeIfAbsent(reason, r -> Counter.builder("cachemesh.broker.gaps")
+        .description("Times this replica may have missed invalidations and dropped its memory tier")
+        .tag("policy", policy.toString())
+        .tag("reason", r)
+        .register(registry)).increment();
+    LOG.warn("event=broker_gap policy={} reason={} lastId={}", policy, reason, lastAppliedId());
+    try {
+      onGap.run();
+    } catch (RuntimeException e) {
+      LOG.warn("event=broker_gap_handler_failed policy={} error=\"{}\"", policy, e.toString());
+    }
+  }
+
+  private void await(Duration delay) {
+    try {
+      stop.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  private Counter events(String result) {
+    return Counter.builder("cachemesh.broker.events")
+        .description("Invalidation events read from the stream, by result")
+        .tag("policy", policy.toString())
+        .tag("result", result)
+        .register(registry);
+  }
+
+  /** Stops reading; returns once the thread has ended (at most about one block plus a socket timeout). */
+  @Override
+  public void close() {
+    Thread current;
+    synchronized (this) {
+      running = false;
+      current = thread;
+    }
+    stop.countDown();
+    if (current != null) {
+      try {
+        if (!current.join(settings.block().plusSeconds(2))) {
+          current.interrupt();
+          current.join(Duration.ofSeconds(1));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

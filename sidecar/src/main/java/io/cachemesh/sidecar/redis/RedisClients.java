@@ -1,0 +1,119 @@
+package io.cachemesh.sidecar.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/** Builds the Jedis client for an endpoint: one small pool, short timeouts, TLS and AUTH as configured. */
+public final class RedisClients {
+  /** The longest XREAD BLOCK a caller may use; blocking commands get this plus the socket timeout. */
+  public static final Duration MAX_BLOCK = Duration.ofSeconds(1);
+
+  private RedisClients() {}
+
+  /**
+   * Connects (cluster and sentinel clients discover the topology here, so this throws a Jedis
+   * exception when no node answers; {@link RedisConnection} calls it lazily through its breaker).
+   */
+  public static UnifiedJedis create(RedisEndpoint endpoint, RedisSettings settings) {
+    JedisClientConfig config = clientConfig(endpoint, settings, endpoint.database());
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(settings.poolSize());
+    pool.setMaxIdle(settings.poolSize());
+    pool.setMinIdle(0);
+    pool.setBlockWhenExhausted(true);
+    // A full pool is waited on no longer than one command may take.
+    pool.setMaxWait(settings.socketTimeout());
+    pool.setTestWhileIdle(false);
+    pool.setJmxEnabled(false);
+    Set<HostAndPort> nodes = new LinkedHashSet<>();
+    endpoint.nodes().forEach(node -> nodes.add(new HostAndPort(node.host(), node.port())));
+    return switch (endpoint.mode()) {
+      case STANDALONE -> RedisClient.builder()
+          .hostAndPort(nodes.iterator().next())
+          .clientConfig(config)
+          .poolConfig(pool)
+          .build();
+      case CLUSTER -> RedisClusterClient.builder()
+          .nodes(nodes)
+          .clientConfig(config)
+          .poolConfig(pool)
+          .maxAttempts(3)
+          .maxTotalRetriesDuration(settings.connectTimeout().plus(settings.socketTimeout().multipliedBy(2)))
+          .build();
+      case SENTINEL -> RedisSentinelClient.builder()
+          .masterName(endpoint.masterName())
+          .sentinels(nodes)
+          .clientConfig(config)
+          .sentinelClientConfig(clientConfig(endpoint, settings, 0))
+          .poolConfig(pool)
+          .build();
+    };
+  }
+
+  static JedisClientConfig clientConfig(RedisEndpoint endpoint, RedisSettings settings, int database) {
+    DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis(Math.toIntExact(settings.connectTimeout().toMillis()))
+        .socketTimeoutMillis(Math.toIntExact(settings.socketTimeout().toMillis()))
+        .blockingSocketTimeoutMillis(Math.toIntExact(MAX_BLOCK.plus(settings.socketTimeout()).toMillis()))
+        .database(database)
+        .clientName(settings.clientName())
+        .resp2();
+    if (endpoint.username() != null) {
+      builder.user(endpoint.username());
+    }
+    if (endpoint.password() != null) {
+      builder.password(endpoint.password());
+    }
+    if (endpoint.tls()) {
+      builder.ssl(true);
+      SSLParameters parameters = new SSLParameters();
+      parameters.setEndpointIdentificationAlgorithm("HTTPS");
+      builder.sslParameters(parameters);
+      if (endpoint.caFile() != null) {
+        builder.sslSocketFactory(trusting(endpoint));
+      }
+    }
+    return builder.build();
+  }
+
+  private static SSLSocketFactory trusting(RedisEndpoint endpoint) {
+    try (InputStream in = Files.newInputStream(endpoint.caFile())) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int index = 0;
+      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + index++, certificate);
+      }
+      if (index == 0) {
+        throw new IllegalArgumentException("ca.crt: " + endpoint.caFile() + " holds no certificate");
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException("ca.crt: " + endpoint.caFile() + " is not a PEM certificate: " + e.getMessage());
+    }
+  }
+}
