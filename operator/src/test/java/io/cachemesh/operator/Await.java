@@ -1,0 +1,18 @@
+package io.cachemesh.operator;
+
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+
+/** Bounded polling: tests wait on conditions, never sleep. */
+public final class Await {
+  private Await() {}
+
+  public static ConditionFactory atMost(Duration bound) {
+    return Awaitility.await().atMost(bound).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
+  }
+
+  public static ConditionFactory upTo10s() {
+    return atMost(Duration.ofSeconds(10));
+  }
+}
