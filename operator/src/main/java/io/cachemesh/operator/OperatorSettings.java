@@ -54,6 +54,12 @@ public record OperatorSettings(
         leaseRetryPeriod, identity, metricsPort);
   }
 
+  public OperatorSettings withSidecarVersion(String version) {
+    return new OperatorSettings(namespaces, version, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
+        brokerTimeout, retryInitial, retryMax, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,
+        leaseRenewDeadline, leaseRetryPeriod, identity, metricsPort);
+  }
+
   public OperatorSettings withTimings(Duration heartbeat, Duration retryStart, Duration retryCap) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeat, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryStart, retryCap, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,

@@ -3,7 +3,10 @@ package io.cachemesh.operator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,12 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 
-/** The fabric8 mock API server in CRUD mode, with the generated CRDs installed. */
+/** The fabric8 mock API server in CRUD mode (plain HTTP on loopback), with the generated CRDs installed. */
 public final class MockCluster implements AutoCloseable {
   public static final String NAMESPACE = "shop";
-  private final KubernetesMockServer server = new KubernetesMockServer(true);
+  private final KubernetesMockServer server = new KubernetesMockServer(
+      new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
   private final KubernetesClient client;
 
   public MockCluster() {

@@ -151,6 +151,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
       LOG.info("event=policy_status policy={}/{} accepted={} selected={} injected={} inSync={} outdated={} hash={}",
           namespace, name, errors == null, status.selectedPods(), status.injectedPods(), status.inSyncPods(),
           status.outdatedPods(), status.configHash());
+      LOG.debug("event=status_diff old={} new={} generation={} rv={}", policy.getStatus(), status, policy.getMetadata().getGeneration(), policy.getMetadata().getResourceVersion());
       policy.setStatus(status);
       control = UpdateControl.patchStatus(policy);
     }

@@ -96,7 +96,8 @@ public final class PolicyStatusCalculator {
         injected.size(),
         inSync,
         outdated.size(),
-        outdated.stream().limit(MAX_OUTDATED_NAMES).toList(),
+        // Absent rather than empty: the API drops an empty list, and a status read back must equal the one written.
+        outdated.isEmpty() ? null : outdated.stream().limit(MAX_OUTDATED_NAMES).toList(),
         in.hashInForce(),
         hitRatio,
         hitRatio == null ? null : (int) Math.round(hitRatio * 100));

@@ -73,7 +73,7 @@ class PolicyStatusCalculatorTest {
 
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Ready").getReason()).isEqualTo("AllPodsInSync");
-    assertThat(status.outdatedPodNames()).isEmpty();
+    assertThat(status.outdatedPodNames()).isNull();
   }
 
   @Test
