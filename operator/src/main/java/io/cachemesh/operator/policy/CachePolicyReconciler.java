@@ -25,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -144,18 +145,18 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
     handleMissingSidecars(policy, selected, now);
     metrics.reconciled(KIND, errors == null ? "accepted" : "invalid");
 
-    UpdateControl<CachePolicy> control;
-    if (status.equals(policy.getStatus())) {
-      control = UpdateControl.noUpdate();
-    } else {
+    if (!status.equals(policy.getStatus())) {
       LOG.info("event=policy_status policy={}/{} accepted={} selected={} injected={} inSync={} outdated={} hash={}",
           namespace, name, errors == null, status.selectedPods(), status.injectedPods(), status.inSyncPods(),
           status.outdatedPods(), status.configHash());
-      LOG.debug("event=status_diff old={} new={} generation={} rv={}", policy.getStatus(), status, policy.getMetadata().getGeneration(), policy.getMetadata().getResourceVersion());
-      policy.setStatus(status);
-      control = UpdateControl.patchStatus(policy);
+      // A JSON patch of the status (no SSA), and the result cached as the primary, so that the next
+      // reconcile compares with what was written even before the informer has seen it.
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(policy, context, p -> {
+        p.setStatus(status);
+        return p;
+      });
     }
-    return control.rescheduleAfter(settings.heartbeatInterval());
+    return UpdateControl.<CachePolicy>noUpdate().rescheduleAfter(settings.heartbeatInterval());
   }
 
   private void applyConfigMap(CachePolicy policy, ConfigMap current, ConfigMap desired) {
