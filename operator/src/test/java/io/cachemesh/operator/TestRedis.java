@@ -48,7 +48,12 @@ public final class TestRedis implements AutoCloseable {
     }
   }
 
-  public void stop() {
+  public synchronized void stop() {
+    // The test's own connections die with the server; a fresh client is made after a restart.
+    if (client != null) {
+      client.close();
+      client = null;
+    }
     try {
       server.stop();
     } catch (IOException e) {
@@ -73,12 +78,11 @@ public final class TestRedis implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    if (client != null) {
-      client.close();
-    }
+  public synchronized void close() {
     if (server != null && server.isActive()) {
       stop();
+    } else if (client != null) {
+      client.close();
     }
   }
 

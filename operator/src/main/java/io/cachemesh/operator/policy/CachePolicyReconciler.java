@@ -252,7 +252,9 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
       LOG.warn("event=purge_failed policy={} attempt={} retryIn={} reason=\"{}\"", id(policy), attempt, delay, e.getMessage());
       metrics.publishFailed();
       metrics.reconciled(KIND, "purge_failed");
-      events.warnOnce(policy, "PurgeFailed", message);
+      // The Event says what and how to get out; the changing error text is in the condition and logs.
+      events.warnOnce(policy, "PurgeFailed", "cannot purge the shared tier before deletion: the broker is unreachable;"
+          + " retrying with backoff (annotate cachemesh.io/skip-purge=\"true\" to delete without purging)");
       reportPurgeFailure(policy, message);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
     }
