@@ -48,6 +48,12 @@ public final class RunningOperator implements AutoCloseable {
         .mapToDouble(Counter::count).sum();
   }
 
+  /** Waits for this many more reconciles of a kind: what a write that should not happen would need to happen. */
+  public void awaitReconciles(String kind, int times) {
+    double before = reconciles(kind);
+    Await.upTo10s().until(() -> reconciles(kind) >= before + times);
+  }
+
   @Override
   public void close() {
     operator.close();

@@ -165,8 +165,16 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
     }
     ResourceID primary = ResourceID.fromResource(policy);
     if (current == null) {
-      ConfigMap created = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(desired).create();
-      configMaps.handleRecentResourceCreate(primary, created);
+      try {
+        ConfigMap created = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(desired).create();
+        configMaps.handleRecentResourceCreate(primary, created);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        // It exists but is not in the informer's view (someone removed our label): take it back.
+        client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(desired).update();
+      }
     } else {
       desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
       ConfigMap updated = client.configMaps().inNamespace(desired.getMetadata().getNamespace()).resource(desired).update();
@@ -230,6 +238,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
   public DeleteControl cleanup(CachePolicy policy, Context<CachePolicy> context) {
     String uid = policy.getMetadata().getUid();
     restartedFor.remove(uid);
+    events.clear(policy, "SidecarMissing");
     if (policy.getSpec() == null || policy.getSpec().broker() == null) {
       return DeleteControl.defaultDelete();
     }

@@ -14,48 +14,26 @@ import io.cachemesh.api.compiled.PolicyId;
 import io.cachemesh.operator.Await;
 import io.cachemesh.operator.Fixtures;
 import io.cachemesh.operator.MockCluster;
-import io.cachemesh.operator.RunningOperator;
-import io.cachemesh.operator.TestRedis;
+import io.cachemesh.operator.ItEnvironment;
 import io.cachemesh.operator.broker.PolicyBroker;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /** CacheInvalidation published by the real operator to a real Redis stream. */
 class CacheInvalidationOperatorIT {
   private static final PolicyId CATALOG = new PolicyId(MockCluster.NAMESPACE, "catalog");
-  private MockCluster cluster;
-  private TestRedis redis;
-  private RunningOperator operator;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    cluster = new MockCluster();
-    client = cluster.client();
-    redis = new TestRedis();
-    cluster.brokerSecret("redis", redis.url());
-  }
-
-  @AfterEach
-  void stop() {
-    if (operator != null) {
-      operator.close();
-    }
-    redis.close();
-    cluster.close();
-  }
+  @RegisterExtension
+  final ItEnvironment.PerTest env = ItEnvironment.perTest(false);
 
   private Resource<CacheInvalidation> invalidation(String name) {
-    return client.resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE).withName(name);
+    return env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE).withName(name);
   }
 
   private CacheInvalidationStatus status(String name) {
@@ -64,24 +42,23 @@ class CacheInvalidationOperatorIT {
   }
 
   private void createPolicy() {
-    client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE)
+    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE)
         .resource(Fixtures.policy("catalog", Map.of("app", "shop"), "redis", null)).create();
   }
 
   private List<StreamEntry> stream() {
-    return redis.client().xrange(BrokerKeys.events(CATALOG), (StreamEntryID) null, (StreamEntryID) null);
+    return env.redis().client().xrange(BrokerKeys.events(CATALOG), (StreamEntryID) null, (StreamEntryID) null);
   }
 
   private void letItReconcile(int times) {
-    double before = operator.reconciles("CacheInvalidation");
-    Await.upTo10s().until(() -> operator.reconciles("CacheInvalidation") >= before + times);
+    env.operator().awaitReconciles("CacheInvalidation", times);
   }
 
   @Test
   void publishesOnceAndNeverAgainAcrossAnOperatorRestart() throws Exception {
     createPolicy();
-    operator = RunningOperator.start(client);
-    client.resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
+    env.startOperator();
+    env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
         .resource(Fixtures.invalidation("purge-42", "catalog", List.of("product:42"), null)).create();
 
     Await.upTo10s().until(() -> status("purge-42") != null && status("purge-42").phase() == Phase.PUBLISHED);
@@ -93,8 +70,7 @@ class CacheInvalidationOperatorIT {
     });
     assertThat(Instant.parse(published.publishedAt())).isBeforeOrEqualTo(Instant.now());
 
-    operator.close();
-    operator = RunningOperator.start(client);
+    env.startOperator();
     letItReconcile(3);
 
     assertThat(stream()).hasSize(1);
@@ -104,7 +80,7 @@ class CacheInvalidationOperatorIT {
   @Test
   void anEventThatReachedTheStreamBeforeACrashIsRecordedNotPublishedAgain() {
     createPolicy();
-    client.resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
+    env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
         .resource(Fixtures.invalidation("purge-7", "catalog", List.of("product:7"), null)).create();
     CacheInvalidation created = invalidation("purge-7").get();
     String token = CacheInvalidationReconciler.token(created);
@@ -116,9 +92,9 @@ class CacheInvalidationOperatorIT {
     Map<String, String> fields = new HashMap<>(new InvalidationEvent(List.of("product:7"), List.of(), List.of(), false,
         null, "operator/shop/purge-7").toFields());
     fields.put(PolicyBroker.TOKEN_FIELD, token);
-    String earlier = redis.client().xadd(BrokerKeys.events(CATALOG), StreamEntryID.NEW_ENTRY, fields).toString();
+    String earlier = env.redis().client().xadd(BrokerKeys.events(CATALOG), StreamEntryID.NEW_ENTRY, fields).toString();
 
-    operator = RunningOperator.start(client);
+    env.startOperator();
 
     Await.upTo10s().until(() -> status("purge-7").phase() == Phase.PUBLISHED);
     assertThat(status("purge-7").streamId()).isEqualTo(earlier);
@@ -127,8 +103,8 @@ class CacheInvalidationOperatorIT {
 
   @Test
   void aMissingPolicyFailsWithTheReasonAndPublishesOnceItAppears() {
-    operator = RunningOperator.start(client);
-    client.resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
+    env.startOperator();
+    env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
         .resource(Fixtures.invalidation("early", "catalog", List.of("product:1"), null)).create();
 
     Await.upTo10s().until(() -> status("early") != null && status("early").phase() == Phase.FAILED);
@@ -144,17 +120,17 @@ class CacheInvalidationOperatorIT {
   @Test
   void redisDownFailsWithTheReasonCountsTheFailureAndPublishesWhenItIsBack() {
     createPolicy();
-    redis.stop();
-    operator = RunningOperator.start(client);
+    env.redis().stop();
+    env.startOperator();
     CacheInvalidation byPath = Fixtures.invalidation("while-down", "catalog", null, null);
     byPath.setSpec(new CacheInvalidationSpec("catalog", null, List.of("/products/1"), null, null, null, null));
-    client.resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE).resource(byPath).create();
+    env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE).resource(byPath).create();
 
     Await.upTo10s().until(() -> status("while-down") != null && status("while-down").phase() == Phase.FAILED);
     assertThat(status("while-down").message()).contains("unreachable");
-    assertThat(operator.registry().get("cachemesh_operator_publish_failures").counter().count()).isPositive();
+    assertThat(env.operator().registry().get("cachemesh_operator_publish_failures").counter().count()).isPositive();
 
-    redis.start();
+    env.redis().start();
 
     Await.upTo10s().until(() -> status("while-down").phase() == Phase.PUBLISHED);
     assertThat(stream()).singleElement()
@@ -164,8 +140,8 @@ class CacheInvalidationOperatorIT {
   @Test
   void acknowledgementsAreCountedFromHeartbeatsAndTheObjectIsDeletedAfterItsTtl() {
     createPolicy();
-    operator = RunningOperator.start(client);
-    client.resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
+    env.startOperator();
+    env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
         .resource(Fixtures.invalidation("short-lived", "catalog", List.of("a"), 3)).create();
     Await.upTo10s().until(() -> status("short-lived") != null && status("short-lived").phase() == Phase.PUBLISHED);
     String streamId = status("short-lived").streamId();
@@ -174,8 +150,8 @@ class CacheInvalidationOperatorIT {
     for (var beat : List.of(
         new Heartbeat("shop-1", "h", "v", 0, 0, streamId, now),
         new Heartbeat("shop-2", "h", "v", 0, 0, "0-0", now))) {
-      redis.client().hset(BrokerKeys.heartbeats(CATALOG), beat.pod(), beat.toJson());
-      redis.client().zadd(BrokerKeys.heartbeatsSeen(CATALOG), now, beat.pod());
+      env.redis().client().hset(BrokerKeys.heartbeats(CATALOG), beat.pod(), beat.toJson());
+      env.redis().client().zadd(BrokerKeys.heartbeatsSeen(CATALOG), now, beat.pod());
     }
 
     Await.upTo10s().until(() -> status("short-lived") == null || Integer.valueOf(1).equals(status("short-lived").acknowledgedPods()));

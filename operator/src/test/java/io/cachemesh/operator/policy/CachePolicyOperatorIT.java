@@ -12,8 +12,7 @@ import io.cachemesh.operator.Await;
 import io.cachemesh.operator.Fixtures;
 import io.cachemesh.operator.MockCluster;
 import io.cachemesh.operator.PodContract;
-import io.cachemesh.operator.RunningOperator;
-import io.cachemesh.operator.TestRedis;
+import io.cachemesh.operator.ItEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -21,43 +20,23 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real operator against the mock API server (CRUD mode, generated CRDs) and a real Redis. */
 class CachePolicyOperatorIT {
   private static final Map<String, String> SHOP = Map.of("app", "shop");
-  private MockCluster cluster;
-  private TestRedis redis;
-  private RunningOperator operator;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    cluster = new MockCluster();
-    client = cluster.client();
-    redis = new TestRedis();
-    cluster.brokerSecret("redis", redis.url());
-    operator = RunningOperator.start(client);
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-    redis.close();
-    cluster.close();
-  }
+  @RegisterExtension
+  final ItEnvironment.PerTest env = ItEnvironment.perTest(true);
 
   private MixedOperation<CachePolicy, KubernetesResourceList<CachePolicy>, Resource<CachePolicy>> policies() {
-    return client.resources(CachePolicy.class);
+    return env.client().resources(CachePolicy.class);
   }
 
   private CachePolicy policy(String name) {
@@ -65,7 +44,7 @@ class CachePolicyOperatorIT {
   }
 
   private ConfigMap configMap(String policy) {
-    return client.configMaps().inNamespace(MockCluster.NAMESPACE).withName(policy + "-cachemesh").get();
+    return env.client().configMaps().inNamespace(MockCluster.NAMESPACE).withName(policy + "-cachemesh").get();
   }
 
   private static Condition condition(CachePolicy policy, String type) {
@@ -86,8 +65,7 @@ class CachePolicyOperatorIT {
 
   /** Lets the operator run a few more periodic reconciles, so that a write it should not make would have happened. */
   private void letItReconcile(int times) {
-    double before = operator.reconciles("CachePolicy");
-    Await.upTo10s().until(() -> operator.reconciles("CachePolicy") >= before + times);
+    env.operator().awaitReconciles("CachePolicy", times);
   }
 
   @Test
@@ -142,7 +120,7 @@ class CachePolicyOperatorIT {
     policies().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.policy("catalog", SHOP, null, null)).create();
     Await.upTo10s().until(() -> policy("catalog").getStatus() != null);
     String hash = policy("catalog").getStatus().configHash();
-    var pods = client.pods().inNamespace(MockCluster.NAMESPACE);
+    var pods = env.client().pods().inNamespace(MockCluster.NAMESPACE);
     Map<String, String> current = Map.of(PodContract.SIDECAR_VERSION_ANNOTATION, Fixtures.SIDECAR_VERSION,
         PodContract.CONFIG_HASH_ANNOTATION, hash);
     pods.resource(Fixtures.pod("shop-1", SHOP, current, true)).create();
@@ -160,7 +138,7 @@ class CachePolicyOperatorIT {
     assertThat(condition(policy("catalog"), "Ready").getReason()).isEqualTo("SidecarMissing");
 
     letItReconcile(4);
-    List<Event> missing = client.v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream()
+    List<Event> missing = env.client().v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream()
         .filter(e -> "SidecarMissing".equals(e.getReason())).toList();
     assertThat(missing).singleElement().satisfies(e -> {
       assertThat(e.getInvolvedObject().getName()).isEqualTo("catalog");
@@ -178,8 +156,8 @@ class CachePolicyOperatorIT {
     Await.upTo10s().until(() -> policy("catalog").getStatus() != null);
     String hash = policy("catalog").getStatus().configHash();
     Map<String, String> current = Map.of(PodContract.SIDECAR_VERSION_ANNOTATION, Fixtures.SIDECAR_VERSION);
-    client.pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("shop-1", SHOP, current, true)).create();
-    client.pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("shop-2", SHOP, current, true)).create();
+    env.client().pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("shop-1", SHOP, current, true)).create();
+    env.client().pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("shop-2", SHOP, current, true)).create();
     PolicyId id = new PolicyId(MockCluster.NAMESPACE, "catalog");
     long now = Instant.now().toEpochMilli();
     heartbeat(id, new Heartbeat("shop-1", hash, Fixtures.SIDECAR_VERSION, 30, 10, "0-0", now));
@@ -190,7 +168,7 @@ class CachePolicyOperatorIT {
     assertThat(policy("catalog").getStatus().hitRatio()).isEqualTo(0.75);
     assertThat(policy("catalog").getStatus().hitPercent()).isEqualTo(75);
     assertThat(condition(policy("catalog"), "Ready").getReason()).isEqualTo("PodsNotInSync");
-    Await.upTo10s().until(() -> !redis.client().hexists(BrokerKeys.heartbeats(id), "gone"));
+    Await.upTo10s().until(() -> !env.redis().client().hexists(BrokerKeys.heartbeats(id), "gone"));
 
     heartbeat(id, new Heartbeat("shop-2", hash, Fixtures.SIDECAR_VERSION, 10, 0, "0-0", Instant.now().toEpochMilli()));
 
@@ -201,41 +179,41 @@ class CachePolicyOperatorIT {
 
   @Test
   void rolloutRestartPatchesTheOwningDeploymentOnceForPodsMissingTheSidecar() {
-    Deployment web = client.apps().deployments().inNamespace(MockCluster.NAMESPACE).resource(new DeploymentBuilder()
+    Deployment web = env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).resource(new DeploymentBuilder()
         .withNewMetadata().withName("web").withNamespace(MockCluster.NAMESPACE).withUid("uid-web").endMetadata()
         .withNewSpec().withNewSelector().withMatchLabels(SHOP).endSelector()
         .withNewTemplate().withNewMetadata().withLabels(SHOP).endMetadata()
         .withNewSpec().addNewContainer().withName("app").withImage("shop:1").endContainer().endSpec()
         .endTemplate().endSpec().build()).create();
-    client.apps().replicaSets().inNamespace(MockCluster.NAMESPACE).resource(new ReplicaSetBuilder()
+    env.client().apps().replicaSets().inNamespace(MockCluster.NAMESPACE).resource(new ReplicaSetBuilder()
         .withNewMetadata().withName("web-7d9").withNamespace(MockCluster.NAMESPACE).withUid("uid-rs")
         .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
             .withName("web").withUid(web.getMetadata().getUid()).withController(true).build())
         .endMetadata().build()).create();
-    client.pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("web-7d9-x", SHOP, Map.of(), false,
+    env.client().pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("web-7d9-x", SHOP, Map.of(), false,
         new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet").withName("web-7d9")
             .withUid("uid-rs").withController(true).build())).create();
 
     policies().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.policy("catalog", SHOP, null, Rollout.RESTART)).create();
 
     Await.upTo10s().until(() -> restartedAt("web") != null);
-    String version = client.apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
+    String version = env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
         .getMetadata().getResourceVersion();
     assertThat(Instant.parse(restartedAt("web"))).isBeforeOrEqualTo(Instant.now());
     letItReconcile(4);
-    assertThat(client.apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
+    assertThat(env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
         .getMetadata().getResourceVersion()).isEqualTo(version);
   }
 
   @Test
   void withoutRolloutOptInUserWorkloadsAreNeverPatched() {
-    client.apps().deployments().inNamespace(MockCluster.NAMESPACE).resource(new DeploymentBuilder()
+    env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).resource(new DeploymentBuilder()
         .withNewMetadata().withName("web").withNamespace(MockCluster.NAMESPACE).endMetadata()
         .withNewSpec().withNewTemplate().withNewMetadata().withLabels(SHOP).endMetadata().endTemplate().endSpec()
         .build()).create();
-    String version = client.apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
+    String version = env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
         .getMetadata().getResourceVersion();
-    client.pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("web-x", SHOP, Map.of(), false,
+    env.client().pods().inNamespace(MockCluster.NAMESPACE).resource(Fixtures.pod("web-x", SHOP, Map.of(), false,
         new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment").withName("web")
             .withUid("u").withController(true).build())).create();
 
@@ -244,18 +222,18 @@ class CachePolicyOperatorIT {
     Await.upTo10s().until(() -> policy("catalog").getStatus() != null
         && Integer.valueOf(1).equals(policy("catalog").getStatus().outdatedPods()));
     letItReconcile(3);
-    assertThat(client.apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
+    assertThat(env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName("web").get()
         .getMetadata().getResourceVersion()).isEqualTo(version);
   }
 
   private String restartedAt(String deployment) {
-    var template = client.apps().deployments().inNamespace(MockCluster.NAMESPACE).withName(deployment).get()
+    var template = env.client().apps().deployments().inNamespace(MockCluster.NAMESPACE).withName(deployment).get()
         .getSpec().getTemplate().getMetadata();
     return template.getAnnotations() == null ? null : template.getAnnotations().get(RolloutRestart.RESTARTED_AT);
   }
 
   private void heartbeat(PolicyId id, Heartbeat beat) {
-    redis.client().hset(BrokerKeys.heartbeats(id), beat.pod(), beat.toJson());
-    redis.client().zadd(BrokerKeys.heartbeatsSeen(id), beat.timeMillis(), beat.pod());
+    env.redis().client().hset(BrokerKeys.heartbeats(id), beat.pod(), beat.toJson());
+    env.redis().client().zadd(BrokerKeys.heartbeatsSeen(id), beat.timeMillis(), beat.pod());
   }
 }

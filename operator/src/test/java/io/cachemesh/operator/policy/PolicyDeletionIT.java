@@ -10,15 +10,12 @@ import io.cachemesh.operator.Await;
 import io.cachemesh.operator.Fixtures;
 import io.cachemesh.operator.MockCluster;
 import io.cachemesh.operator.PodContract;
-import io.cachemesh.operator.RunningOperator;
-import io.cachemesh.operator.TestRedis;
+import io.cachemesh.operator.ItEnvironment;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 
@@ -26,33 +23,15 @@ import redis.clients.jedis.StreamEntryID;
 class PolicyDeletionIT {
   private static final PolicyId CATALOG = new PolicyId(MockCluster.NAMESPACE, "catalog");
   private static final PolicyId BLOG = new PolicyId(MockCluster.NAMESPACE, "blog");
-  private MockCluster cluster;
-  private TestRedis redis;
-  private RunningOperator operator;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    cluster = new MockCluster();
-    client = cluster.client();
-    redis = new TestRedis();
-    cluster.brokerSecret("redis", redis.url());
-    operator = RunningOperator.start(client);
-  }
-
-  @AfterEach
-  void stop() {
-    operator.close();
-    redis.close();
-    cluster.close();
-  }
+  @RegisterExtension
+  final ItEnvironment.PerTest env = ItEnvironment.perTest(true);
 
   private CachePolicy policy(String name) {
-    return client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName(name).get();
+    return env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName(name).get();
   }
 
   private void create(CachePolicy policy) {
-    client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).resource(policy).create();
+    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).resource(policy).create();
     String name = policy.getMetadata().getName();
     Await.upTo10s().until(() -> policy(name).getMetadata().getFinalizers() != null
         && policy(name).getMetadata().getFinalizers().contains(CachePolicyReconciler.FINALIZER));
@@ -60,7 +39,7 @@ class PolicyDeletionIT {
 
   /** Shared-tier entries as the sidecar writes them: entry keys, the entry index, tag indexes and the tag registry. */
   private List<String> seed(PolicyId id, String... tags) {
-    RedisClient r = redis.client();
+    RedisClient r = env.redis().client();
     List<String> keys = List.of(BrokerKeys.entryPrefix(id, 0) + "k1", BrokerKeys.entryPrefix(id, 0) + "k2");
     long expiry = System.currentTimeMillis() + 600_000;
     for (String key : keys) {
@@ -82,9 +61,9 @@ class PolicyDeletionIT {
     create(Fixtures.policy("blog", Map.of("app", "blog"), "redis", null));
     List<String> catalogKeys = seed(CATALOG, "product:1", "product:2");
     List<String> blogKeys = seed(BLOG, "post:1");
-    redis.stop();
+    env.redis().stop();
 
-    client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
+    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
 
     Await.upTo10s().until(() -> {
       Condition broker = Conditions.find(policy("catalog").getStatus().conditions(), Conditions.BROKER_REACHABLE);
@@ -92,14 +71,14 @@ class PolicyDeletionIT {
     });
     assertThat(Conditions.find(policy("catalog").getStatus().conditions(), Conditions.BROKER_REACHABLE).getMessage())
         .contains("cachemesh.io/skip-purge");
-    Await.upTo10s().until(() -> client.v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream()
+    Await.upTo10s().until(() -> env.client().v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream()
         .anyMatch(e -> "PurgeFailed".equals(e.getReason()) && "catalog".equals(e.getInvolvedObject().getName())));
     assertThat(policy("catalog")).isNotNull();
 
-    redis.start();
+    env.redis().start();
 
     Await.upTo10s().until(() -> policy("catalog") == null);
-    RedisClient r = redis.client();
+    RedisClient r = env.redis().client();
     for (String key : catalogKeys) {
       assertThat(r.exists(key)).as(key).isFalse();
     }
@@ -124,26 +103,26 @@ class PolicyDeletionIT {
   void skipPurgeAnnotationLetsDeletionProceedWithoutRedis() {
     create(Fixtures.policy("catalog", Map.of("app", "shop"), "redis", null));
     List<String> keys = seed(CATALOG, "product:1");
-    redis.stop();
-    client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
+    env.redis().stop();
+    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
     Await.upTo10s().until(() -> policy("catalog").getMetadata().getDeletionTimestamp() != null);
 
-    client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog")
+    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog")
         .edit(p -> {
           p.getMetadata().setAnnotations(Map.of(PodContract.SKIP_PURGE_ANNOTATION, "true"));
           return p;
         });
 
     Await.upTo10s().until(() -> policy("catalog") == null);
-    redis.start();
-    assertThat(redis.client().exists(keys.getFirst())).isTrue();
+    env.redis().start();
+    assertThat(env.redis().client().exists(keys.getFirst())).isTrue();
   }
 
   @Test
   void aPolicyWithoutBrokerIsDeletedAtOnce() {
     create(Fixtures.policy("catalog", Map.of("app", "shop"), null, null));
 
-    client.resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
+    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
 
     Await.upTo10s().until(() -> policy("catalog") == null);
   }
