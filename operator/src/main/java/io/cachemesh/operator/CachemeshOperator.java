@@ -49,9 +49,7 @@ public final class CachemeshOperator implements AutoCloseable {
             .withRenewDeadline(settings.leaseRenewDeadline())
             .withRetryPeriod(settings.leaseRetryPeriod())
             .withIdentity(settings.identity() != null ? settings.identity() : "cachemesh-" + UUID.randomUUID())
-            // Losing the lease stops reconciling; the process is left to its liveness probe and
-            // tests, instead of System.exit in the middle of a shutdown.
-            .withExitOnStopLeading(false);
+            .withExitOnStopLeading(settings.exitOnLostLease());
         if (settings.leaderElectionNamespace() != null) {
           lease.withLeaseNamespace(settings.leaderElectionNamespace());
         }

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param retryInitial first delay before retrying a broker operation that failed; doubles up to {@code retryMax}
  * @param leaderElection whether to take a Lease before reconciling (needed with more than one replica)
  * @param leaderElectionNamespace where the Lease lives; default: the operator's own namespace
+ * @param exitOnLostLease exit the process when the lease is lost (JOSDK does not run for it
+ *     again, so a replica that stays up would never reconcile again); Kubernetes restarts it
  * @param metricsPort port of /healthz, /readyz and /metrics; 0 picks a free one; -1 disables
  */
 public record OperatorSettings(
@@ -40,6 +42,7 @@ public record OperatorSettings(
     Duration leaseRenewDeadline,
     Duration leaseRetryPeriod,
     String identity,
+    boolean exitOnLostLease,
     int metricsPort) {
 
   public static final String DEFAULT_SIDECAR_VERSION = "0.1.0";
@@ -48,28 +51,29 @@ public record OperatorSettings(
     return parse(new String[0], Map.of());
   }
 
-  public OperatorSettings withLeaderElection(boolean enabled, String namespace, String identity) {
+  /** Leader election on or off; an in-process replica (tests) must not exit the JVM when it loses the lease. */
+  public OperatorSettings withLeaderElection(boolean enabled, String namespace, String identity, boolean exitOnLost) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryInitial, retryMax, enabled, namespace, leaseName, leaseDuration, leaseRenewDeadline,
-        leaseRetryPeriod, identity, metricsPort);
+        leaseRetryPeriod, identity, exitOnLost, metricsPort);
   }
 
   public OperatorSettings withSidecarVersion(String version) {
     return new OperatorSettings(namespaces, version, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryInitial, retryMax, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,
-        leaseRenewDeadline, leaseRetryPeriod, identity, metricsPort);
+        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort);
   }
 
   public OperatorSettings withTimings(Duration heartbeat, Duration retryStart, Duration retryCap) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeat, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryStart, retryCap, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,
-        leaseRenewDeadline, leaseRetryPeriod, identity, metricsPort);
+        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort);
   }
 
   public OperatorSettings withLease(Duration duration, Duration renewDeadline, Duration retryPeriod) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryInitial, retryMax, leaderElection, leaderElectionNamespace, leaseName, duration,
-        renewDeadline, retryPeriod, identity, metricsPort);
+        renewDeadline, retryPeriod, identity, exitOnLostLease, metricsPort);
   }
 
   /**
@@ -109,6 +113,7 @@ public record OperatorSettings(
         in.duration("lease-renew-deadline", "10s"),
         in.duration("lease-retry-period", "2s"),
         in.get("identity", env.getOrDefault("POD_NAME", env.get("HOSTNAME"))),
+        in.bool("exit-on-lost-lease", true),
         in.integer("metrics-port", 8080));
     flags.keySet().removeAll(in.used);
     if (!flags.isEmpty()) {

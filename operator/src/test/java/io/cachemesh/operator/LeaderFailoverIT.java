@@ -39,7 +39,7 @@ class LeaderFailoverIT {
 
   private static OperatorSettings replica(String identity) {
     return RunningOperator.testSettings()
-        .withLeaderElection(true, LEASE_NAMESPACE, identity)
+        .withLeaderElection(true, LEASE_NAMESPACE, identity, false)
         .withLease(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(250));
   }
 

@@ -14,6 +14,7 @@ class OperatorSettingsTest {
 
     assertThat(settings.namespaces()).isEmpty();
     assertThat(settings.leaderElection()).isTrue();
+    assertThat(settings.exitOnLostLease()).isTrue();
     assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(settings.heartbeatMaxAge()).isEqualTo(Duration.ofSeconds(30));
     assertThat(settings.metricsPort()).isEqualTo(8080);

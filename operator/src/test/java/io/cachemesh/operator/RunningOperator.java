@@ -20,7 +20,7 @@ public final class RunningOperator implements AutoCloseable {
 
   public static OperatorSettings testSettings() {
     return OperatorSettings.defaults()
-        .withLeaderElection(false, null, null)
+        .withLeaderElection(false, null, null, false)
         .withTimings(HEARTBEAT_INTERVAL, Duration.ofMillis(200), Duration.ofSeconds(1));
   }
 
