@@ -60,15 +60,22 @@ public final class PolicyBroker {
       }
       long freshAfter = now.minus(maxAge).toEpochMilli();
       List<Heartbeat> beats = new ArrayList<>();
+      List<String> stale = new ArrayList<>();
       for (var entry : redis.hgetAll(BrokerKeys.heartbeats(policy)).entrySet()) {
         try {
           Heartbeat beat = Heartbeat.parse(entry.getValue());
           if (beat.timeMillis() >= freshAfter) {
             beats.add(beat);
+          } else if (beat.timeMillis() < pruneBefore) {
+            // Also pruned when its writer never recorded it in the seen-set.
+            stale.add(entry.getKey());
           }
         } catch (MalformedEventException e) {
           LOG.debug("event=heartbeat_malformed policy={} pod={} reason=\"{}\"", policy, entry.getKey(), e.getMessage());
         }
+      }
+      if (!stale.isEmpty()) {
+        redis.hdel(BrokerKeys.heartbeats(policy), stale.toArray(String[]::new));
       }
       return beats;
     } catch (JedisException e) {

@@ -119,9 +119,12 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
       compiled = compiler.compile(policy);
     } catch (InvalidPolicyException e) {
       errors = e.getMessage();
-    } catch (IllegalArgumentException e) {
-      // A value the validator let through but the compiler cannot read: still the user's spec.
-      errors = "spec: " + e.getMessage();
+    } catch (RuntimeException e) {
+      // A spec the validator let through but the compiler cannot read: still the user's spec, so
+      // it is reported in the status rather than retried as an operator failure.
+      errors = "spec: cannot be compiled: " + e.getMessage();
+      LOG.warn("event=policy_compile_failed policy={}/{} error={} reason=\"{}\"", namespace, name,
+          e.getClass().getSimpleName(), e.getMessage());
     }
 
     ConfigMap current = configMaps.get(new ResourceID(DesiredConfigMap.nameFor(name), namespace)).orElse(null);

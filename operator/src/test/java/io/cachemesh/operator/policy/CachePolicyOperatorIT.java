@@ -163,12 +163,16 @@ class CachePolicyOperatorIT {
     heartbeat(id, new Heartbeat("shop-1", hash, Fixtures.SIDECAR_VERSION, 30, 10, "0-0", now));
     heartbeat(id, new Heartbeat("shop-2", "older", Fixtures.SIDECAR_VERSION, 0, 0, "0-0", now));
     heartbeat(id, new Heartbeat("gone", hash, Fixtures.SIDECAR_VERSION, 500, 0, "0-0", now - 600_000));
+    env.redis().client().hset(BrokerKeys.heartbeats(id), "orphan",
+        new Heartbeat("orphan", hash, Fixtures.SIDECAR_VERSION, 500, 0, "0-0", now - 600_000).toJson());
 
     Await.upTo10s().until(() -> Integer.valueOf(1).equals(policy("catalog").getStatus().inSyncPods()));
     assertThat(policy("catalog").getStatus().hitRatio()).isEqualTo(0.75);
     assertThat(policy("catalog").getStatus().hitPercent()).isEqualTo(75);
     assertThat(condition(policy("catalog"), "Ready").getReason()).isEqualTo("PodsNotInSync");
-    Await.upTo10s().until(() -> !env.redis().client().hexists(BrokerKeys.heartbeats(id), "gone"));
+    Await.upTo10s().until(() -> !env.redis().client().hexists(BrokerKeys.heartbeats(id), "gone")
+        && !env.redis().client().hexists(BrokerKeys.heartbeats(id), "orphan"));
+    assertThat(env.redis().client().zscore(BrokerKeys.heartbeatsSeen(id), "gone")).isNull();
 
     heartbeat(id, new Heartbeat("shop-2", hash, Fixtures.SIDECAR_VERSION, 10, 0, "0-0", Instant.now().toEpochMilli()));
 
