@@ -142,7 +142,7 @@ class CacheInvalidationOperatorIT {
     createPolicy();
     env.startOperator();
     env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
-        .resource(Fixtures.invalidation("short-lived", "catalog", List.of("a"), 3)).create();
+        .resource(Fixtures.invalidation("short-lived", "catalog", List.of("a"), 5)).create();
     Await.upTo10s().until(() -> status("short-lived") != null && status("short-lived").phase() == Phase.PUBLISHED);
     String streamId = status("short-lived").streamId();
 
@@ -154,7 +154,7 @@ class CacheInvalidationOperatorIT {
       env.redis().client().zadd(BrokerKeys.heartbeatsSeen(CATALOG), now, beat.pod());
     }
 
-    Await.upTo10s().until(() -> status("short-lived") == null || Integer.valueOf(1).equals(status("short-lived").acknowledgedPods()));
+    Await.upTo10s().until(() -> Integer.valueOf(1).equals(status("short-lived").acknowledgedPods()));
     Await.upTo10s().until(() -> invalidation("short-lived").get() == null);
     assertThat(stream()).hasSize(1);
   }
