@@ -7,11 +7,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 public final class OperatorMetrics {
   private final MeterRegistry registry;
   private final Counter publishFailures;
+  private final Counter brokerReadFailures;
 
   public OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.publishFailures = Counter.builder("cachemesh_operator_publish_failures")
         .description("Invalidations or purge events the broker did not accept")
+        .register(registry);
+    this.brokerReadFailures = Counter.builder("cachemesh_operator_broker_read_failures")
+        .description("Heartbeat reads that failed because the broker was unreachable")
         .register(registry);
   }
 
@@ -27,6 +31,10 @@ public final class OperatorMetrics {
 
   public void publishFailed() {
     publishFailures.increment();
+  }
+
+  public void brokerReadFailed() {
+    brokerReadFailures.increment();
   }
 
   public MeterRegistry registry() {

@@ -69,6 +69,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
   /** Pods whose missing sidecar already led to a restart, per policy uid: at most one restart per pod. */
   private final Map<String, Set<String>> restartedFor = new ConcurrentHashMap<>();
   private final Map<String, Integer> purgeAttempts = new ConcurrentHashMap<>();
+  private final Set<String> brokerDown = ConcurrentHashMap.newKeySet();
   private volatile InformerEventSource<Pod, CachePolicy> pods;
   private volatile InformerEventSource<ConfigMap, CachePolicy> configMaps;
 
@@ -191,11 +192,21 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
     if (policy.getSpec() == null || policy.getSpec().broker() == null) {
       return new HeartbeatReadout.NoBroker();
     }
+    String uid = policy.getMetadata().getUid();
     try {
-      return new HeartbeatReadout.Fresh(brokers.forPolicy(id(policy), policy.getSpec().broker().secretName())
-          .heartbeats(now, settings.heartbeatMaxAge(), settings.heartbeatPruneAfter()));
+      HeartbeatReadout.Fresh fresh = new HeartbeatReadout.Fresh(
+          brokers.forPolicy(id(policy), policy.getSpec().broker().secretName())
+              .heartbeats(now, settings.heartbeatMaxAge(), settings.heartbeatPruneAfter()));
+      if (brokerDown.remove(uid)) {
+        LOG.info("event=broker_recovered policy={}", id(policy));
+      }
+      return fresh;
     } catch (BrokerUnavailableException e) {
-      LOG.warn("event=heartbeats_unavailable policy={} reason=\"{}\"", id(policy), e.getMessage());
+      // WARN once when it goes down; the status condition and the metric say the rest.
+      if (brokerDown.add(uid)) {
+        LOG.warn("event=heartbeats_unavailable policy={} reason=\"{}\"", id(policy), e.getMessage());
+      }
+      metrics.brokerReadFailed();
       return new HeartbeatReadout.Unavailable(e.getMessage());
     }
   }
@@ -241,6 +252,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
   public DeleteControl cleanup(CachePolicy policy, Context<CachePolicy> context) {
     String uid = policy.getMetadata().getUid();
     restartedFor.remove(uid);
+    brokerDown.remove(uid);
     events.clear(policy, "SidecarMissing");
     if (policy.getSpec() == null || policy.getSpec().broker() == null) {
       return DeleteControl.defaultDelete();

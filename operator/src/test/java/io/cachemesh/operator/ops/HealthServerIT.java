@@ -69,6 +69,7 @@ class HealthServerIT {
     assertThat(metrics.body())
         .contains("cachemesh_operator_reconciles_total{kind=\"CachePolicy\",result=\"accepted\"}")
         .contains("cachemesh_operator_publish_failures_total")
+        .contains("cachemesh_operator_broker_read_failures_total")
         .contains("operator_sdk_");
   }
 }
