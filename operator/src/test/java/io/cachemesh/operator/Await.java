@@ -15,4 +15,12 @@ public final class Await {
   public static ConditionFactory upTo10s() {
     return atMost(Duration.ofSeconds(10));
   }
+
+  /**
+   * Runs a write until it goes through: a test's optimistic-locking edit may meet a 409 Conflict
+   * when the operator writes the same object's status at the same moment, as a user's would.
+   */
+  public static void retrying(Runnable write) {
+    upTo10s().untilAsserted(write::run);
+  }
 }

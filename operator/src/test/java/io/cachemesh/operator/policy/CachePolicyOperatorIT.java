@@ -52,10 +52,10 @@ class CachePolicyOperatorIT {
   }
 
   private void editSpec(String name, java.util.function.UnaryOperator<CachePolicySpec> change) {
-    policies().inNamespace(MockCluster.NAMESPACE).withName(name).edit(p -> {
+    Await.retrying(() -> policies().inNamespace(MockCluster.NAMESPACE).withName(name).edit(p -> {
       p.setSpec(change.apply(p.getSpec()));
       return p;
-    });
+    }));
   }
 
   private static CachePolicySpec withKeyVersion(CachePolicySpec s, int version) {

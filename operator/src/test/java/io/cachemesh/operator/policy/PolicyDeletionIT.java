@@ -107,11 +107,11 @@ class PolicyDeletionIT {
     env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog").delete();
     Await.upTo10s().until(() -> policy("catalog").getMetadata().getDeletionTimestamp() != null);
 
-    env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog")
+    Await.retrying(() -> env.client().resources(CachePolicy.class).inNamespace(MockCluster.NAMESPACE).withName("catalog")
         .edit(p -> {
           p.getMetadata().setAnnotations(Map.of(PodContract.SKIP_PURGE_ANNOTATION, "true"));
           return p;
-        });
+        }));
 
     Await.upTo10s().until(() -> policy("catalog") == null);
     env.redis().start();
