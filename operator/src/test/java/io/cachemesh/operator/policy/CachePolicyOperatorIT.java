@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cachemesh.api.CachePolicy;
 import io.cachemesh.api.CachePolicySpec;
 import io.cachemesh.api.Rollout;
+import io.cachemesh.api.Upstream;
 import io.cachemesh.api.broker.BrokerKeys;
 import io.cachemesh.api.broker.Heartbeat;
 import io.cachemesh.api.compiled.PolicyId;
@@ -101,7 +102,7 @@ class CachePolicyOperatorIT {
     Await.upTo10s().until(() -> configMap("catalog") != null && condition(policy("catalog"), "Accepted") != null);
     ConfigMap good = configMap("catalog");
 
-    editSpec("catalog", s -> new CachePolicySpec(s.selector(), null, s.defaults(), s.rules(), 7, s.tiers(),
+    editSpec("catalog", s -> new CachePolicySpec(s.selector(), new Upstream(null), s.defaults(), s.rules(), 7, s.tiers(),
         s.broker(), s.invalidation(), s.sidecar(), s.rollout()));
 
     Await.upTo10s().until(() -> "False".equals(condition(policy("catalog"), "Accepted").getStatus()));
