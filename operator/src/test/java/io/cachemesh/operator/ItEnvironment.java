@@ -52,6 +52,10 @@ public final class ItEnvironment implements AutoCloseable {
       return current.startOperator();
     }
 
+    public RunningOperator startOperator(OperatorSettings settings) {
+      return current.startOperator(settings);
+    }
+
     public RunningOperator operator() {
       return current.operator();
     }
@@ -76,10 +80,14 @@ public final class ItEnvironment implements AutoCloseable {
 
   /** Starts the operator, stopping the running one first: a restart. */
   public RunningOperator startOperator() {
+    return startOperator(RunningOperator.testSettings());
+  }
+
+  public RunningOperator startOperator(OperatorSettings settings) {
     if (operator != null) {
       operator.close();
     }
-    operator = RunningOperator.start(cluster.client());
+    operator = RunningOperator.start(cluster.client(), settings);
     return operator;
   }
 

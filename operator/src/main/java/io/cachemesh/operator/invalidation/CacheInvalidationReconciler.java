@@ -16,10 +16,15 @@ import io.cachemesh.operator.broker.PolicyBroker;
 import io.cachemesh.operator.ops.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +70,27 @@ public final class CacheInvalidationReconciler implements Reconciler<CacheInvali
     this.brokers = brokers;
     this.metrics = metrics;
     this.backoff = new Backoff(settings.retryInitial(), settings.retryMax());
+  }
+
+  /**
+   * Policies as a secondary source: an invalidation waiting for its policy (or for the policy's
+   * broker) is retried as soon as the policy appears or changes, not at its next backoff.
+   */
+  @Override
+  public List<EventSource<?, CacheInvalidation>> prepareEventSources(EventSourceContext<CacheInvalidation> context) {
+    var invalidations = context.getPrimaryCache();
+    return List.of(new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(CachePolicy.class, CacheInvalidation.class)
+            .withName("policies")
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(policy -> invalidations
+                .list(policy.getMetadata().getNamespace(), inv -> inv.getSpec() != null
+                    && policy.getMetadata().getName().equals(inv.getSpec().policyRef())
+                    && (inv.getStatus() == null || inv.getStatus().phase() != Phase.PUBLISHED))
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet()))
+            .build(),
+        context));
   }
 
   @Override

@@ -15,8 +15,10 @@ import io.cachemesh.operator.Await;
 import io.cachemesh.operator.Fixtures;
 import io.cachemesh.operator.MockCluster;
 import io.cachemesh.operator.ItEnvironment;
+import io.cachemesh.operator.RunningOperator;
 import io.cachemesh.operator.broker.PolicyBroker;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -102,8 +104,10 @@ class CacheInvalidationOperatorIT {
   }
 
   @Test
-  void aMissingPolicyFailsWithTheReasonAndPublishesOnceItAppears() {
-    env.startOperator();
+  void aMissingPolicyFailsWithTheReasonAndPublishesAsSoonAsItAppears() {
+    // A backoff far longer than the wait below: only the policy's appearance can trigger the publish.
+    env.startOperator(RunningOperator.testSettings()
+        .withTimings(RunningOperator.HEARTBEAT_INTERVAL, Duration.ofMinutes(5), Duration.ofMinutes(5)));
     env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE)
         .resource(Fixtures.invalidation("early", "catalog", List.of("product:1"), null)).create();
 
