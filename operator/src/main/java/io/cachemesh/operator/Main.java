@@ -1,0 +1,56 @@
+package io.cachemesh.operator;
+
+import io.cachemesh.operator.ops.HealthServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar operator.jar [--flags]}: runs against the current kubeconfig (development) or
+ * the in-cluster service account, whichever the fabric8 client finds. See {@link OperatorSettings}.
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.parse(args, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("cachemesh-operator: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    CachemeshOperator operator = new CachemeshOperator(client, settings, registry, Clock.systemUTC());
+    HealthServer health = settings.metricsPort() < 0 ? null
+        : new HealthServer(settings.metricsPort(), operator::isReady, registry).start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("cachemesh-shutdown").unstarted(() -> {
+      LOG.info("event=shutdown_requested");
+      operator.close();
+      if (health != null) {
+        health.close();
+      }
+      client.close();
+      stopped.countDown();
+    }));
+    operator.start();
+    if (health != null) {
+      LOG.info("event=health_listening port={}", health.port());
+    }
+    stopped.await();
+  }
+}
