@@ -1,0 +1,60 @@
+package io.cachemesh.operator.injection;
+
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How the sidecar is injected, set by the operator's deployment (the chart) rather than by a policy.
+ *
+ * @param sidecarImage the image of the {@code cachemesh-sidecar} container
+ * @param sidecarVersion recorded on the pod ({@code cachemesh.io/sidecar-version}) so the operator can
+ *     report pods running an older sidecar
+ * @param nativeSidecars inject as a native sidecar (init container with {@code restartPolicy: Always});
+ *     true on clusters &gt;= 1.29, see {@link #nativeSidecarsSupported(int, int)}
+ * @param operatorNamespace never injected, as the system namespaces
+ * @param defaultResources used when the policy has no {@code spec.sidecar.resources}
+ */
+public record InjectionSettings(
+    String sidecarImage,
+    String sidecarVersion,
+    boolean nativeSidecars,
+    String operatorNamespace,
+    ResourceRequirements defaultResources) {
+
+  public static final int PROXY_PORT = 15080;
+  public static final int ADMIN_PORT = 15081;
+  public static final int OPS_PORT = 15082;
+  public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
+
+  public InjectionSettings {
+    Objects.requireNonNull(sidecarImage, "sidecarImage");
+    Objects.requireNonNull(sidecarVersion, "sidecarVersion");
+    Objects.requireNonNull(operatorNamespace, "operatorNamespace");
+    Objects.requireNonNull(defaultResources, "defaultResources");
+  }
+
+  /** Requests 50m CPU and 64Mi memory, a 128Mi memory limit and no CPU limit (CPU limits only add throttling latency). */
+  public static ResourceRequirements builtInResources() {
+    return new ResourceRequirementsBuilder()
+        .addToRequests("cpu", new Quantity("50m"))
+        .addToRequests("memory", new Quantity("64Mi"))
+        .addToLimits("memory", new Quantity("128Mi"))
+        .build();
+  }
+
+  public static InjectionSettings of(String image, String version, boolean nativeSidecars, String operatorNamespace) {
+    return new InjectionSettings(image, version, nativeSidecars, operatorNamespace, builtInResources());
+  }
+
+  /** Native sidecars are on by default from Kubernetes 1.29. */
+  public static boolean nativeSidecarsSupported(int major, int minor) {
+    return major > 1 || (major == 1 && minor >= 29);
+  }
+
+  public boolean isSystemNamespace(String namespace) {
+    return SYSTEM_NAMESPACES.contains(namespace) || operatorNamespace.equals(namespace);
+  }
+}
