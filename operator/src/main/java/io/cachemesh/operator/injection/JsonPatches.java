@@ -4,14 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A minimal RFC 6902 JSON patch between two documents: only the paths that change. Objects are
- * compared member by member; arrays by their common prefix and suffix, so inserting an init container
- * at the front or a container at the end is one {@code add} at that index rather than a rewrite of the
- * array. An array changed in its middle by a different number of elements is replaced whole.
+ * compared member by member. Arrays of objects keyed by a unique {@code name} (containers, volumes,
+ * ports, env: Kubernetes' merge keys) that change length are aligned by name when their relative
+ * order is kept, so
+ * inserting an init container at the front or a container at the end is one {@code add} at that
+ * index and a renamed port inside a kept container is one {@code replace}. Other arrays are compared
+ * by their common prefix and suffix; one changed in its middle by a different number of elements is
+ * replaced whole.
  */
 public final class JsonPatches {
   private JsonPatches() {}
@@ -60,6 +66,54 @@ public final class JsonPatches {
   }
 
   private static void diffArrays(String path, ArrayNode from, ArrayNode to, ArrayNode ops) {
+    // Same length: element by element, so a renamed port stays one replace of its name.
+    if (from.size() == to.size() || !diffByName(path, from, to, ops)) {
+      diffByPosition(path, from, to, ops);
+    }
+  }
+
+  private static boolean diffByName(String path, ArrayNode from, ArrayNode to, ArrayNode ops) {
+    List<String> fromNames = names(from);
+    List<String> toNames = names(to);
+    if (fromNames == null || toNames == null) {
+      return false;
+    }
+    List<String> kept = fromNames.stream().filter(toNames::contains).toList();
+    if (!kept.equals(toNames.stream().filter(fromNames::contains).toList())) {
+      return false;
+    }
+    for (int i = fromNames.size() - 1; i >= 0; i--) {
+      if (!toNames.contains(fromNames.get(i))) {
+        op(ops, "remove", path + "/" + i);
+      }
+    }
+    // After the removals the array holds the kept elements in order; walking the target inserts new
+    // elements where they belong, so each index below is the element's final index.
+    for (int i = 0; i < to.size(); i++) {
+      int old = fromNames.indexOf(toNames.get(i));
+      if (old < 0) {
+        op(ops, "add", path + "/" + i).set("value", to.get(i));
+      } else {
+        diff(path + "/" + i, from.get(old), to.get(i), ops);
+      }
+    }
+    return true;
+  }
+
+  /** The {@code name} of every element, or null when some element has none or two share one. */
+  private static List<String> names(ArrayNode array) {
+    List<String> names = new ArrayList<>();
+    for (JsonNode element : array) {
+      JsonNode name = element.get("name");
+      if (!element.isObject() || name == null || !name.isTextual() || names.contains(name.asText())) {
+        return null;
+      }
+      names.add(name.asText());
+    }
+    return names;
+  }
+
+  private static void diffByPosition(String path, ArrayNode from, ArrayNode to, ArrayNode ops) {
     int prefix = 0;
     while (prefix < from.size() && prefix < to.size() && from.get(prefix).equals(to.get(prefix))) {
       prefix++;

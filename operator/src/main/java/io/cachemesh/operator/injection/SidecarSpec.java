@@ -1,6 +1,6 @@
 package io.cachemesh.operator.injection;
 
-import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -96,7 +96,7 @@ final class SidecarSpec {
         .withRunAsUser(RUN_AS_USER)
         .withAllowPrivilegeEscalation(false)
         .withReadOnlyRootFilesystem(true)
-        .withCapabilities(new Capabilities(null, List.of("ALL")))
+        .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build())
         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
         .build();
   }
