@@ -3,10 +3,15 @@ package io.cachemesh.operator.certs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,9 +71,30 @@ public final class CertDirectoryReloader {
   }
 
   static TlsIdentity read(Path directory) throws IOException {
-    return new TlsIdentity(
-        Pem.readPrivateKey(Files.readAllBytes(directory.resolve(WebhookCertificates.TLS_KEY))),
-        Pem.readCertificates(Files.readAllBytes(directory.resolve(WebhookCertificates.TLS_CRT))));
+    PrivateKey key = Pem.readPrivateKey(Files.readAllBytes(directory.resolve(WebhookCertificates.TLS_KEY)));
+    List<X509Certificate> chain = Pem.readCertificates(Files.readAllBytes(directory.resolve(WebhookCertificates.TLS_CRT)));
+    if (!belongTogether(key, chain.getFirst())) {
+      // cert-manager writes the two keys of the Secret at once, but a reader can still see a mix.
+      throw new IOException(WebhookCertificates.TLS_KEY + " does not match " + WebhookCertificates.TLS_CRT);
+    }
+    return new TlsIdentity(key, chain);
+  }
+
+  static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
+    try {
+      String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+      byte[] probe = "cachemesh".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 
   private static byte[] digest(Path directory) throws IOException {

@@ -54,7 +54,8 @@ public final class Pem {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       return switch (object) {
         case PrivateKeyInfo info -> converter.getPrivateKey(info);
-        case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+        // SEC1 keys may omit the public key, so only the private part is converted.
+        case PEMKeyPair pair -> converter.getPrivateKey(pair.getPrivateKeyInfo());
         case null -> throw new IOException("no private key in PEM");
         default -> throw new IOException("unsupported PEM object " + object.getClass().getSimpleName());
       };
