@@ -8,13 +8,15 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,9 +76,13 @@ class WebhookCertificatesTest {
   }
 
   private static void writeSec1(Path dir, CertificateIssuer.Issued issued) throws IOException {
+    // SEC1 with the curve named inside, as Go's x509.MarshalECPrivateKey (cert-manager) writes it.
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(issued.keys().getPrivate().getEncoded());
+    ECPrivateKey inner = ECPrivateKey.getInstance(info.parsePrivateKey());
+    ECPrivateKey sec1 = new ECPrivateKey(256, inner.getKey(), info.getPrivateKeyAlgorithm().getParameters());
     StringWriter key = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(key)) {
-      writer.writeObject(new KeyPair(issued.keys().getPublic(), issued.keys().getPrivate()));
+    try (PemWriter writer = new PemWriter(key)) {
+      writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
     }
     assertThat(key.toString()).startsWith("-----BEGIN EC PRIVATE KEY-----");
     Files.writeString(dir.resolve("tls.key"), key.toString(), StandardCharsets.US_ASCII);
