@@ -78,8 +78,9 @@ public final class CertificateManager {
     return executor.scheduleWithFixedDelay(() -> {
       try {
         ensure();
-      } catch (KubernetesClientException e) {
-        LOG.warn("event=certificate_check_failed code={} reason=\"{}\"", e.getCode(), e.getMessage());
+      } catch (RuntimeException e) {
+        // An exception would silently cancel the schedule: log it and try again next period.
+        LOG.warn("event=certificate_check_failed error={} reason=\"{}\"", e.getClass().getSimpleName(), e.getMessage());
       }
     }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,11 +69,12 @@ class AdmissionServerIT {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   static KubernetesClient client;
+  static KubernetesMockServer server;
 
   private static MutableClock clock;
   private static CertificateManager certificates;
   private static InformerPolicyLookup lookup;
-  private static AdmissionServer server;
+  private static AdmissionServer webhooks;
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -105,14 +107,14 @@ class AdmissionServerIT {
         CA_VALIDITY, CA_VALIDITY, false, null), clock);
     ServingTls tls = certificates.serving();
     lookup = InformerPolicyLookup.start(client);
-    server = AdmissionServer.cachemesh(new InetSocketAddress("127.0.0.1", 0), tls.sslContext(),
+    webhooks = AdmissionServer.cachemesh(new InetSocketAddress("127.0.0.1", 0), tls.sslContext(),
         new SidecarInjector(InjectionFixtures.NATIVE), lookup).start();
   }
 
   @AfterAll
   static void stopServer() {
-    if (server != null) {
-      server.close();
+    if (webhooks != null) {
+      webhooks.close();
     }
     if (lookup != null) {
       lookup.close();
@@ -132,7 +134,10 @@ class AdmissionServerIT {
             readinessProbe: {httpGet: {path: /ready, port: http}}
         """);
     String uid = UUID.randomUUID().toString();
-    JsonNode response = review(AdmissionServer.MUTATE_PODS, request(uid, "Pod", "CREATE", "shop", pod, null));
+    List<X509Certificate> ca = trustedCa();
+    int apiRequestsBefore = server.getRequestCount();
+    JsonNode response = review(ca, AdmissionServer.MUTATE_PODS, request(uid, "Pod", "CREATE", "shop", pod, null));
+    assertThat(server.getRequestCount()).as("admission reads the informer caches, not the API").isEqualTo(apiRequestsBefore);
 
     assertThat(response.path("uid").asText()).isEqualTo(uid);
     assertThat(response.path("allowed").asBoolean()).isTrue();
@@ -246,8 +251,10 @@ class AdmissionServerIT {
   void rotatedCaIsServedWithoutRestartAndPatchedIntoTheWebhookConfigurations() throws Exception {
     List<X509Certificate> oldCa = trustedCa();
     String oldResourceVersion = mutating().getMetadata().getResourceVersion();
+    String oldSecretVersion = secret().getMetadata().getResourceVersion();
     assertThat(certificates.ensure().caBundle()).as("nothing is due yet: no change").containsExactlyElementsOf(oldCa);
     assertThat(mutating().getMetadata().getResourceVersion()).as("no write when the caBundle is current").isEqualTo(oldResourceVersion);
+    assertThat(secret().getMetadata().getResourceVersion()).as("valid certificates are reused").isEqualTo(oldSecretVersion);
 
     clock.advance(HEAD_START);
     WebhookCertificates rotated = certificates.ensure();
@@ -279,9 +286,12 @@ class AdmissionServerIT {
     return client.admissionRegistration().v1().validatingWebhookConfigurations().withName("cachemesh-validator").get();
   }
 
+  private static Secret secret() {
+    return client.secrets().inNamespace(OPERATOR_NS).withName(CertificateSettings.DEFAULT_SECRET).get();
+  }
+
   private static String bundleInSecret() {
-    Secret secret = client.secrets().inNamespace(OPERATOR_NS).withName(CertificateSettings.DEFAULT_SECRET).get();
-    return secret.getData().get(WebhookCertificates.CA_CRT);
+    return secret().getData().get(WebhookCertificates.CA_CRT);
   }
 
   private static List<X509Certificate> trustedCa() throws IOException {
@@ -289,7 +299,7 @@ class AdmissionServerIT {
   }
 
   private static URI uri(String path) {
-    return URI.create("https://127.0.0.1:" + server.address().getPort() + path);
+    return URI.create("https://127.0.0.1:" + webhooks.address().getPort() + path);
   }
 
   private static ObjectNode request(String uid, String kind, String operation, String namespace, Object object, Object oldObject) {
@@ -312,7 +322,11 @@ class AdmissionServerIT {
   }
 
   private static JsonNode review(String path, ObjectNode review) throws Exception {
-    WebhookClient.Response response = new WebhookClient(trustedCa(), SERVICE_DNS).post(uri(path), MAPPER.writeValueAsString(review));
+    return review(trustedCa(), path, review);
+  }
+
+  private static JsonNode review(List<X509Certificate> ca, String path, ObjectNode review) throws Exception {
+    WebhookClient.Response response = new WebhookClient(ca, SERVICE_DNS).post(uri(path), MAPPER.writeValueAsString(review));
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     JsonNode body = MAPPER.readTree(response.body().getBytes(StandardCharsets.UTF_8));
     assertThat(body.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
