@@ -54,6 +54,22 @@ public record InjectionSettings(
     return major > 1 || (major == 1 && minor >= 29);
   }
 
+  /**
+   * The same from the API server's version strings ({@code VersionInfo} major and minor), which some
+   * providers suffix ({@code "29+"}); unreadable versions count as old, so injection stays safe.
+   */
+  public static boolean nativeSidecarsSupported(String major, String minor) {
+    try {
+      return nativeSidecarsSupported(Integer.parseInt(digits(major)), Integer.parseInt(digits(minor)));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static String digits(String version) {
+    return version == null ? "" : version.replaceAll("[^0-9].*$", "");
+  }
+
   public boolean isSystemNamespace(String namespace) {
     return SYSTEM_NAMESPACES.contains(namespace) || operatorNamespace.equals(namespace);
   }

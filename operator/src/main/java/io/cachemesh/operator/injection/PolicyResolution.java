@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * Which policy applies to a pod (rows 5 to 9 of the precedence table in {@link SidecarInjector}).
@@ -22,7 +23,7 @@ final class PolicyResolution {
 
   static InjectionDecision resolve(
       Pod pod, String namespace, Map<String, String> namespaceLabels, List<CachePolicy> policies,
-      java.util.function.BiFunction<CachePolicy, List<String>, InjectionDecision> inject) {
+      BiFunction<CachePolicy, List<String>, InjectionDecision> inject) {
     Map<String, String> annotations = annotations(pod);
     String nsInjection = namespaceLabels.get(InjectionKeys.NAMESPACE_INJECTION);
     if ("disabled".equals(nsInjection)) {

@@ -4,10 +4,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.TCPSocketAction;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -61,25 +63,33 @@ record PortTakeover(int container, int port, String originalName, String renamed
     return trimDashes(cut(PREFIX + name, MAX_PORT_NAME - tail.length())) + tail;
   }
 
-  /** Renames the app port and points the app container's probes that used the old name at the number. */
+  /**
+   * Renames the app port and points whatever in the app container used the old name at the number:
+   * its probes (so they never go through the cache) and its lifecycle hooks (the kubelet resolves a
+   * named port against the container's own ports, where the old name no longer exists).
+   */
   void applyTo(PodSpec spec) {
     Container app = spec.getContainers().get(container);
     if (originalName == null) {
       return;
     }
     app.getPorts().get(port).setName(renamed);
-    Stream.of(app.getLivenessProbe(), app.getReadinessProbe(), app.getStartupProbe()).forEach(this::pointAtNumber);
+    Stream.of(app.getLivenessProbe(), app.getReadinessProbe(), app.getStartupProbe())
+        .filter(Objects::nonNull)
+        .forEach(p -> pointAtNumber(p.getHttpGet(), p.getTcpSocket()));
+    if (app.getLifecycle() != null) {
+      Stream.of(app.getLifecycle().getPostStart(), app.getLifecycle().getPreStop())
+          .filter(Objects::nonNull)
+          .forEach(h -> pointAtNumber(h.getHttpGet(), h.getTcpSocket()));
+    }
   }
 
-  private void pointAtNumber(Probe probe) {
-    if (probe == null) {
-      return;
+  private void pointAtNumber(HTTPGetAction httpGet, TCPSocketAction tcpSocket) {
+    if (httpGet != null && refersToName(httpGet.getPort())) {
+      httpGet.setPort(new IntOrString(number));
     }
-    if (probe.getHttpGet() != null && refersToName(probe.getHttpGet().getPort())) {
-      probe.getHttpGet().setPort(new IntOrString(number));
-    }
-    if (probe.getTcpSocket() != null && refersToName(probe.getTcpSocket().getPort())) {
-      probe.getTcpSocket().setPort(new IntOrString(number));
+    if (tcpSocket != null && refersToName(tcpSocket.getPort())) {
+      tcpSocket.setPort(new IntOrString(number));
     }
   }
 

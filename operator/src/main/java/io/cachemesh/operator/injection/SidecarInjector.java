@@ -5,8 +5,10 @@ import io.cachemesh.api.compiled.PolicyCompiler;
 import io.cachemesh.api.validation.InvalidPolicyException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,7 +100,7 @@ public final class SidecarInjector {
     if (policy.getSpec().upstream() == null || policy.getSpec().upstream().port() == null) {
       return cannotInject(warnings, "CachePolicy " + policyName + " has no spec.upstream.port");
     }
-    var upstream = policy.getSpec().upstream().port();
+    IntOrString upstream = policy.getSpec().upstream().port();
     Optional<PortTakeover> found = PortTakeover.find(originalSpec, upstream);
     if (found.isEmpty()) {
       String wanted = upstream.getStrVal() != null ? "named " + upstream.getStrVal() : "numbered " + upstream.getIntVal();
@@ -141,7 +143,7 @@ public final class SidecarInjector {
       containers.add(sidecar);
       spec.setContainers(containers);
     }
-    List<io.fabric8.kubernetes.api.model.Volume> volumes =
+    List<Volume> volumes =
         new ArrayList<>(spec.getVolumes() == null ? List.of() : spec.getVolumes());
     volumes.addAll(SidecarSpec.volumes(policyName, brokerSecret));
     spec.setVolumes(volumes);

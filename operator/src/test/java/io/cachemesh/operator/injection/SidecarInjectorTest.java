@@ -105,6 +105,21 @@ class SidecarInjectorTest {
               assertThat(o.app().getStartupProbe().getHttpGet().getPort()).isEqualTo(new IntOrString(9090));
               assertThat(o.app().getPorts()).extracting(ContainerPort::getName).containsExactly("app-http", "admin");
             }),
+        new Scenario("lifecycle hooks on the taken-over name go to the app's number", """
+            metadata: {name: p, namespace: shop, annotations: {cachemesh.io/policy: catalog}}
+            spec:
+              containers:
+              - name: app
+                image: x
+                ports: [{name: http, containerPort: 8080}]
+                lifecycle:
+                  preStop: {httpGet: {path: /drain, port: http}}
+                  postStart: {tcpSocket: {port: http}}
+            """, List.of(CATALOG), o -> {
+              injectedNatively(o);
+              assertThat(o.app().getLifecycle().getPreStop().getHttpGet().getPort()).isEqualTo(new IntOrString(8080));
+              assertThat(o.app().getLifecycle().getPostStart().getTcpSocket().getPort()).isEqualTo(new IntOrString(8080));
+            }),
         new Scenario("probe on another named port is left alone", """
             metadata: {name: p, namespace: shop, annotations: {cachemesh.io/policy: catalog}}
             spec:
