@@ -87,6 +87,14 @@ public final class CertificateIssuer {
     }
   }
 
+  /** A new CA and a leaf it signs for {@code dnsNames}: what a fresh webhook (or a benchmark) serves. */
+  public WebhookCertificates webhookCertificates(
+      String caName, List<String> dnsNames, Duration caValidity, Duration leafValidity, List<X509Certificate> previousCas) {
+    Issued ca = certificateAuthority(caName, caValidity);
+    Issued leaf = leaf(ca, dnsNames, leafValidity);
+    return new WebhookCertificates(ca.keys().getPrivate(), ca.certificate(), previousCas, leaf.keys().getPrivate(), leaf.certificate());
+  }
+
   private X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
     try {
       return new JcaX509CertificateConverter().getCertificate(

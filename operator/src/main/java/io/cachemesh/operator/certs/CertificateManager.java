@@ -118,8 +118,7 @@ public final class CertificateManager {
   }
 
   private WebhookCertificates newCa(List<X509Certificate> previous) {
-    CertificateIssuer.Issued ca = issuer.certificateAuthority(CA_NAME, settings.caValidity());
-    return withLeaf(ca.keys().getPrivate(), ca.certificate(), previous);
+    return issuer.webhookCertificates(CA_NAME, settings.dnsNames(), settings.caValidity(), settings.leafValidity(), previous);
   }
 
   private WebhookCertificates withLeaf(

@@ -37,6 +37,9 @@ record PortTakeover(int container, int port, String originalName, String renamed
       List<ContainerPort> ports = containers.get(c).getPorts() == null ? List.of() : containers.get(c).getPorts();
       for (int p = 0; p < ports.size(); p++) {
         ContainerPort port = ports.get(p);
+        if (port == null || port.getContainerPort() == null) {
+          continue;
+        }
         boolean byName = upstream.getStrVal() != null && upstream.getStrVal().equals(port.getName());
         boolean byNumber = upstream.getIntVal() != null && upstream.getIntVal().equals(port.getContainerPort());
         if (byName || byNumber) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.operator.certs.CertificateIssuer;
 import io.cachemesh.operator.certs.ServingTls;
-import io.cachemesh.operator.certs.TlsIdentity;
+import io.cachemesh.operator.certs.WebhookCertificates;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
@@ -27,10 +27,9 @@ class AdmissionServerLimitsIT {
 
   @BeforeEach
   void start() throws Exception {
-    CertificateIssuer issuer = new CertificateIssuer(Clock.systemUTC());
-    CertificateIssuer.Issued ca = issuer.certificateAuthority("test-ca", Duration.ofDays(1));
-    CertificateIssuer.Issued leaf = issuer.leaf(ca, List.of(NAME), Duration.ofDays(1));
-    ServingTls tls = new ServingTls(new TlsIdentity(leaf.keys().getPrivate(), List.of(leaf.certificate())));
+    WebhookCertificates certificates = new CertificateIssuer(Clock.systemUTC())
+        .webhookCertificates("test-ca", List.of(NAME), Duration.ofDays(1), Duration.ofDays(1), List.of());
+    ServingTls tls = new ServingTls(certificates.identity());
     AdmissionHandler refuseBadObjects = request -> {
       if (request.getObject() == null) {
         throw new MalformedReviewException("request.object is required");
@@ -39,7 +38,7 @@ class AdmissionServerLimitsIT {
     };
     server = new AdmissionServer(new InetSocketAddress("127.0.0.1", 0), tls.sslContext(),
         Map.of("/review", refuseBadObjects), LIMIT).start();
-    client = new WebhookClient(List.of(ca.certificate()), NAME);
+    client = new WebhookClient(List.of(certificates.ca()), NAME);
   }
 
   @AfterEach

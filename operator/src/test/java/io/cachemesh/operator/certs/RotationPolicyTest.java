@@ -18,10 +18,7 @@ class RotationPolicyTest {
   private static final Duration LEAF = Duration.ofDays(30);
 
   static WebhookCertificates issued(List<String> names) {
-    CertificateIssuer issuer = new CertificateIssuer(new MutableClock(T0));
-    CertificateIssuer.Issued ca = issuer.certificateAuthority("ca", CA);
-    CertificateIssuer.Issued leaf = issuer.leaf(ca, names, LEAF);
-    return new WebhookCertificates(ca.keys().getPrivate(), ca.certificate(), List.of(), leaf.keys().getPrivate(), leaf.certificate());
+    return new CertificateIssuer(new MutableClock(T0)).webhookCertificates("ca", names, CA, LEAF, List.of());
   }
 
   static Stream<Arguments> cases() {
