@@ -12,8 +12,12 @@ import java.util.Set;
  * @param sidecarImage the image of the {@code cachemesh-sidecar} container
  * @param sidecarVersion recorded on the pod ({@code cachemesh.io/sidecar-version}) so the operator can
  *     report pods running an older sidecar
- * @param nativeSidecars inject as a native sidecar (init container with {@code restartPolicy: Always});
- *     true on clusters &gt;= 1.29, see {@link #nativeSidecarsSupported(int, int)}
+ * @param nativeSidecars the cluster runs native sidecars (init containers with {@code restartPolicy:
+ *     Always}): Kubernetes &gt;= 1.29, see {@link #nativeSidecarsSupported(int, int)}
+ * @param servicesReachSidecarPorts a Service's named {@code targetPort} resolves to a native
+ *     sidecar's port: Kubernetes &gt;= 1.32 (kubernetes/kubernetes#127958; before, endpoints only
+ *     look at regular containers, so taking over the port from an init container would leave the
+ *     Service without endpoints). Without it, long-running pods get a regular sidecar container.
  * @param operatorNamespace never injected, as the system namespaces
  * @param defaultResources used when the policy has no {@code spec.sidecar.resources}
  */
@@ -21,6 +25,7 @@ public record InjectionSettings(
     String sidecarImage,
     String sidecarVersion,
     boolean nativeSidecars,
+    boolean servicesReachSidecarPorts,
     String operatorNamespace,
     ResourceRequirements defaultResources) {
 
@@ -45,8 +50,24 @@ public record InjectionSettings(
         .build();
   }
 
+  /** Native sidecars on or off, with built-in resources; on means a cluster where Services reach them (>= 1.32). */
   public static InjectionSettings of(String image, String version, boolean nativeSidecars, String operatorNamespace) {
-    return new InjectionSettings(image, version, nativeSidecars, operatorNamespace, builtInResources());
+    return new InjectionSettings(image, version, nativeSidecars, nativeSidecars, operatorNamespace, builtInResources());
+  }
+
+  /** From the API server's version ({@code VersionInfo} major and minor strings). */
+  public static InjectionSettings forCluster(String image, String version, String major, String minor, String operatorNamespace) {
+    return new InjectionSettings(image, version, nativeSidecarsSupported(major, minor),
+        atLeast(major, minor, 32), operatorNamespace, builtInResources());
+  }
+
+  /**
+   * Whether this pod gets a native sidecar: always when the cluster has them and Services reach
+   * them; for pods that run to completion also on 1.29-1.31, because there a regular container would
+   * keep the pod from ever completing.
+   */
+  public boolean nativeSidecarFor(boolean runsToCompletion) {
+    return nativeSidecars && (servicesReachSidecarPorts || runsToCompletion);
   }
 
   /** Native sidecars are on by default from Kubernetes 1.29. */
@@ -54,16 +75,21 @@ public record InjectionSettings(
     return major > 1 || (major == 1 && minor >= 29);
   }
 
+  private static boolean atLeast(String major, String minor, int wantedMinor) {
+    try {
+      int ma = Integer.parseInt(digits(major));
+      return ma > 1 || (ma == 1 && Integer.parseInt(digits(minor)) >= wantedMinor);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
   /**
    * The same from the API server's version strings ({@code VersionInfo} major and minor), which some
    * providers suffix ({@code "29+"}); unreadable versions count as old, so injection stays safe.
    */
   public static boolean nativeSidecarsSupported(String major, String minor) {
-    try {
-      return nativeSidecarsSupported(Integer.parseInt(digits(major)), Integer.parseInt(digits(minor)));
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return atLeast(major, minor, 29);
   }
 
   private static String digits(String version) {

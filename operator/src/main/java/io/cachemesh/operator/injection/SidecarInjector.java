@@ -44,6 +44,11 @@ import java.util.Set;
  * Without the namespace label, selector-matched and annotated pods are still injected: the label only
  * adds row 8 ({@code enabled}) or turns injection off ({@code disabled}).
  *
+ * <h2>Native or regular sidecar</h2>
+ * A native sidecar (first init container, {@code restartPolicy: Always}) where the cluster has them
+ * and Services reach their ports (&gt;= 1.32); on 1.29-1.31 only for pods that run to completion;
+ * otherwise a regular container appended to {@code containers}. See {@link InjectionSettings}.
+ *
  * <p>A chosen policy is still not injected (skip with a warning) when no app container port matches
  * {@code upstream.port}, when the pod already uses one of the sidecar's ports (15080-15082), or when
  * the pod runs to completion ({@code restartPolicy} Never/OnFailure) and native sidecars are off, since
@@ -117,6 +122,10 @@ public final class SidecarInjector {
       return cannotInject(warnings, "restartPolicy " + originalSpec.getRestartPolicy()
           + " needs native sidecars (Kubernetes >= 1.29) to complete: sidecar not injected");
     }
+    boolean nativeSidecar = settings.nativeSidecarFor(runsToCompletion);
+    if (nativeSidecar && !settings.servicesReachSidecarPorts()) {
+      warnings.add("native sidecar on a cluster older than 1.32: Services with a named targetPort do not reach it");
+    }
     PortTakeover takeover = found.get();
     if (takeover.originalName() == null) {
       warnings.add("port " + takeover.number() + " has no name: Services reach the cache only through targetPort "
@@ -126,12 +135,12 @@ public final class SidecarInjector {
     Map<String, String> annotations = PolicyResolution.annotations(original);
     String brokerSecret = policy.getSpec().broker() == null ? null : policy.getSpec().broker().secretName();
     Container sidecar = SidecarSpec.container(settings, namespace, policyName, takeover,
-        SidecarResources.resolve(policy, settings, annotations, warnings), brokerSecret != null, settings.nativeSidecars());
+        SidecarResources.resolve(policy, settings, annotations, warnings), brokerSecret != null, nativeSidecar);
 
     Pod pod = serialization.clone(original);
     PodSpec spec = pod.getSpec();
     takeover.applyTo(spec);
-    if (settings.nativeSidecars()) {
+    if (nativeSidecar) {
       List<Container> init = new ArrayList<>();
       init.add(sidecar);
       if (spec.getInitContainers() != null) {

@@ -19,6 +19,9 @@ import java.util.Map;
 public final class InjectionFixtures {
   public static final KubernetesSerialization JSON = new KubernetesSerialization();
   public static final InjectionSettings NATIVE = InjectionSettings.of("ghcr.io/cachemesh/sidecar:0.1.0", "0.1.0", true, "cachemesh-system");
+  /** Kubernetes 1.29-1.31: native sidecars, but Services do not resolve named ports on them. */
+  public static final InjectionSettings K8S_1_30 =
+      InjectionSettings.forCluster("ghcr.io/cachemesh/sidecar:0.1.0", "0.1.0", "1", "30", "cachemesh-system");
   public static final InjectionSettings LEGACY = InjectionSettings.of("ghcr.io/cachemesh/sidecar:0.1.0", "0.1.0", false, "cachemesh-system");
 
   private InjectionFixtures() {}

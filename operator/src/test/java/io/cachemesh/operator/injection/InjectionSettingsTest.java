@@ -21,6 +21,21 @@ class InjectionSettingsTest {
     assertThat(InjectionSettings.nativeSidecarsSupported(major, minor)).isEqualTo(supported);
   }
 
+  @ParameterizedTest(name = "{0}.{1} runsToCompletion={2} -> native={3}")
+  @CsvSource({
+      "1, 28, false, false",
+      "1, 28, true, false",
+      "1, 30, false, false",
+      "1, 30, true, true",
+      "1, 32, false, true",
+      "1, 33+, true, true",
+  })
+  void nativeSidecarOnlyWhereServicesReachItOrThePodMustComplete(
+      String major, String minor, boolean runsToCompletion, boolean nativeForPod) {
+    assertThat(InjectionSettings.forCluster("i", "v", major, minor, "ops").nativeSidecarFor(runsToCompletion))
+        .isEqualTo(nativeForPod);
+  }
+
   @ParameterizedTest
   @CsvSource({"kube-system, true", "kube-public, true", "kube-node-lease, true", "cachemesh-system, true", "shop, false", "default, false"})
   void systemNamespacesIncludeTheOperatorsOwn(String namespace, boolean system) {

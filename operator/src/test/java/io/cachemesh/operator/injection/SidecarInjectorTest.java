@@ -1,5 +1,6 @@
 package io.cachemesh.operator.injection;
 
+import static io.cachemesh.operator.injection.InjectionFixtures.K8S_1_30;
 import static io.cachemesh.operator.injection.InjectionFixtures.LEGACY;
 import static io.cachemesh.operator.injection.InjectionFixtures.NATIVE;
 import static io.cachemesh.operator.injection.InjectionFixtures.applyPatch;
@@ -177,6 +178,18 @@ class SidecarInjectorTest {
               assertThat(o.result().getSpec().getInitContainers()).isNullOrEmpty();
               assertThat(o.sidecar().getRestartPolicy()).isNull();
               assertThat(o.patch()).hasSize(expectedOps(o.original()));
+            }),
+        new Scenario("on 1.29-1.31 a long-running pod gets a regular sidecar so Services reach its port", K8S_1_30, "shop",
+            Map.of(), List.of(CATALOG), webPod("annotations: {cachemesh.io/policy: catalog}", ""), o -> {
+              assertThat(o.result().getSpec().getContainers()).extracting(Container::getName)
+                  .containsExactly("app", "cachemesh-sidecar");
+              assertThat(o.result().getSpec().getInitContainers()).isNullOrEmpty();
+              assertThat(o.decision().warnings()).isEmpty();
+            }),
+        new Scenario("on 1.29-1.31 a Job pod still gets a native sidecar, with a warning", K8S_1_30, "shop",
+            Map.of(), List.of(CATALOG), webPod("annotations: {cachemesh.io/policy: catalog}", "restartPolicy: OnFailure"), o -> {
+              injectedNatively(o);
+              assertThat(o.decision().warnings()).anyMatch(w -> w.contains("1.32"));
             }),
         new Scenario("already injected pod is unchanged", """
             metadata: {name: p, namespace: shop, annotations: {cachemesh.io/policy: catalog}}
