@@ -137,10 +137,23 @@ public final class SidecarInjector {
     Container sidecar = SidecarSpec.container(settings, namespace, policyName, takeover,
         SidecarResources.resolve(policy, settings, annotations, warnings), brokerSecret != null, nativeSidecar);
 
+    Map<String, String> added = new LinkedHashMap<>();
+    added.put(InjectionKeys.SIDECAR_VERSION, settings.sidecarVersion());
+    added.put(InjectionKeys.INJECTED_POLICY, policyName);
+    configHash(policy, warnings).ifPresent(hash -> added.put(InjectionKeys.CONFIG_HASH, hash));
+    Pod pod = mutated(original, takeover, sidecar, nativeSidecar, SidecarSpec.volumes(policyName, brokerSecret), added);
+    return new InjectionDecision.Inject(policyName, pod, warnings);
+  }
+
+  /** A copy of the pod with the port taken over, the sidecar and its volumes added, and the annotations set. */
+  private Pod mutated(
+      Pod original, PortTakeover takeover, Container sidecar, boolean nativeSidecar, List<Volume> sidecarVolumes,
+      Map<String, String> addedAnnotations) {
     Pod pod = serialization.clone(original);
     PodSpec spec = pod.getSpec();
     takeover.applyTo(spec);
     if (nativeSidecar) {
+      // First, so it is running before the other init containers and the app start.
       List<Container> init = new ArrayList<>();
       init.add(sidecar);
       if (spec.getInitContainers() != null) {
@@ -152,17 +165,13 @@ public final class SidecarInjector {
       containers.add(sidecar);
       spec.setContainers(containers);
     }
-    List<Volume> volumes =
-        new ArrayList<>(spec.getVolumes() == null ? List.of() : spec.getVolumes());
-    volumes.addAll(SidecarSpec.volumes(policyName, brokerSecret));
+    List<Volume> volumes = new ArrayList<>(spec.getVolumes() == null ? List.of() : spec.getVolumes());
+    volumes.addAll(sidecarVolumes);
     spec.setVolumes(volumes);
-
-    Map<String, String> newAnnotations = new LinkedHashMap<>(annotations);
-    newAnnotations.put(InjectionKeys.SIDECAR_VERSION, settings.sidecarVersion());
-    newAnnotations.put(InjectionKeys.INJECTED_POLICY, policyName);
-    configHash(policy, warnings).ifPresent(hash -> newAnnotations.put(InjectionKeys.CONFIG_HASH, hash));
-    pod.getMetadata().setAnnotations(newAnnotations);
-    return new InjectionDecision.Inject(policyName, pod, warnings);
+    Map<String, String> annotations = new LinkedHashMap<>(PolicyResolution.annotations(original));
+    annotations.putAll(addedAnnotations);
+    pod.getMetadata().setAnnotations(annotations);
+    return pod;
   }
 
   private Optional<String> configHash(CachePolicy policy, List<String> warnings) {
