@@ -49,14 +49,18 @@ public final class CertificateManager {
     this.patcher = new CaBundlePatcher(client);
   }
 
-  /** Ensures valid certificates exist and returns the TLS context serving them (created on first call). */
+  /** The TLS context serving the current certificates; the first call ensures they exist. */
   public synchronized ServingTls serving() {
-    ensure();
+    if (serving == null) {
+      ensure();
+    }
     return serving;
   }
 
   /**
-   * One pass: read, renew if due, write, patch caBundles, reload the server.
+   * One pass: read, renew if due, write, patch caBundles, reload the server. The caBundle is patched
+   * before the server switches, so the API server already trusts a new CA when it first sees it; if
+   * the patch fails, the server keeps its current (still valid) certificate and the next pass retries.
    *
    * @return the certificates now in force
    */
