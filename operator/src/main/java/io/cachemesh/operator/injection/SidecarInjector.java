@@ -102,7 +102,7 @@ public final class SidecarInjector {
     List<String> warnings = new ArrayList<>(resolutionWarnings);
     String policyName = policy.getMetadata().getName();
     PodSpec originalSpec = original.getSpec();
-    if (policy.getSpec().upstream() == null || policy.getSpec().upstream().port() == null) {
+    if (policy.getSpec() == null || policy.getSpec().upstream() == null || policy.getSpec().upstream().port() == null) {
       return cannotInject(warnings, "CachePolicy " + policyName + " has no spec.upstream.port");
     }
     IntOrString upstream = policy.getSpec().upstream().port();

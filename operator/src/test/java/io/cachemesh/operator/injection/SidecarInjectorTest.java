@@ -246,6 +246,11 @@ class SidecarInjectorTest {
               skipped(o, "no container port named grpc");
               assertThat(o.decision().warnings()).anyMatch(w -> w.contains("grpc"));
             }),
+        new Scenario("a named policy without a spec is not injected, with a warning",
+            webPod("annotations: {cachemesh.io/policy: empty}", ""), List.of(withoutSpec("empty")), o -> {
+              skipped(o, "no spec.upstream.port");
+              assertThat(o.decision().warnings()).anyMatch(w -> w.contains("empty"));
+            }),
         new Scenario("broker Secret mounted read-only and resources from the policy", webPod("annotations: {cachemesh.io/policy: b}", ""),
             List.of(policy("b", "2026-01-01T00:00:00Z", null, HTTP, "redis-creds", new ResourceRequirementsBuilder()
                 .addToRequests("cpu", new Quantity("100m")).addToLimits("memory", new Quantity("256Mi")).build())), o -> {
@@ -344,6 +349,12 @@ class SidecarInjectorTest {
     assertThat(sidecar.getVolumeMounts()).singleElement()
         .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/etc/cachemesh"))
         .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
+  }
+
+  private static CachePolicy withoutSpec(String name) {
+    CachePolicy policy = policy(name, "2026-01-01T00:00:00Z", null, HTTP);
+    policy.setSpec(null);
+    return policy;
   }
 
   private static void injectedNatively(Outcome o) {
