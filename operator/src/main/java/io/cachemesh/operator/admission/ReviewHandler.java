@@ -70,6 +70,10 @@ final class ReviewHandler implements HttpHandler {
     } catch (MalformedReviewException e) {
       LOG.info("event=admission_bad_request path={} reason=\"{}\"", path, e.getMessage());
       text(exchange, 400, e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug, not bad input: the stack trace is wanted; the API server applies the failurePolicy.
+      LOG.error("event=admission_failed path={}", path, e);
+      text(exchange, 500, "internal error while reviewing: " + e.getClass().getSimpleName());
     }
   }
 

@@ -17,7 +17,7 @@ public final class LabelSelectors {
     Map<String, String> actual = labels == null ? Map.of() : labels;
     if (selector.getMatchLabels() != null) {
       for (Map.Entry<String, String> wanted : selector.getMatchLabels().entrySet()) {
-        if (!wanted.getValue().equals(actual.get(wanted.getKey()))) {
+        if (wanted.getValue() == null || !wanted.getValue().equals(actual.get(wanted.getKey()))) {
           return false;
         }
       }
@@ -33,6 +33,9 @@ public final class LabelSelectors {
   }
 
   private static boolean matches(LabelSelectorRequirement requirement, Map<String, String> labels) {
+    if (requirement == null || requirement.getOperator() == null) {
+      return false;
+    }
     String value = labels.get(requirement.getKey());
     List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
     return switch (requirement.getOperator()) {

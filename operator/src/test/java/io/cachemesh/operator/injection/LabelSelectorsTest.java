@@ -24,7 +24,8 @@ class LabelSelectorsTest {
         Arguments.of("NotIn absent key", expr("zone", "NotIn", "a"), true),
         Arguments.of("Exists", expr("app", "Exists"), true),
         Arguments.of("DoesNotExist", expr("app", "DoesNotExist"), false),
-        Arguments.of("unknown operator", expr("app", "Like", "w"), false));
+        Arguments.of("unknown operator", expr("app", "Like", "w"), false),
+        Arguments.of("missing operator", expr("app", null), false));
   }
 
   private static LabelSelector expr(String key, String op, String... values) {
