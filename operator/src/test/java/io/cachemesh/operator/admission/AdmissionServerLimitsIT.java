@@ -37,7 +37,9 @@ class AdmissionServerLimitsIT {
       return AdmissionReviews.allow(List.of("seen " + request.getNamespace()));
     };
     server = new AdmissionServer(new InetSocketAddress("127.0.0.1", 0), tls.sslContext(),
-        Map.of("/review", refuseBadObjects), LIMIT).start();
+        Map.of("/review", refuseBadObjects, "/bug", request -> {
+          throw new IllegalStateException("a bug");
+        }), LIMIT).start();
     client = new WebhookClient(List.of(certificates.ca()), NAME);
   }
 
@@ -65,6 +67,15 @@ class AdmissionServerLimitsIT {
     WebhookClient.Response good = client.post(review(), REVIEW);
     assertThat(good.status()).isEqualTo(200);
     assertThat(good.body()).contains("\"uid\":\"abc\"").contains("\"allowed\":true").contains("seen ns");
+  }
+
+  @Test
+  void aHandlerBugIsA500AndTheServerKeepsServing() throws Exception {
+    URI bug = URI.create("https://127.0.0.1:" + server.address().getPort() + "/bug");
+    WebhookClient.Response response = client.post(bug, REVIEW);
+    assertThat(response.status()).isEqualTo(500);
+    assertThat(response.body()).contains("IllegalStateException").doesNotContain("at io.");
+    assertThat(client.post(review(), REVIEW).status()).isEqualTo(200);
   }
 
   @Test
