@@ -1,0 +1,76 @@
+package io.cachemesh.operator.admission;
+
+import io.cachemesh.api.CacheInvalidation;
+import io.cachemesh.api.CachePolicy;
+import io.cachemesh.api.validation.PolicyValidator;
+import io.cachemesh.operator.injection.SidecarInjector;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.PathHandler;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admission webhooks over HTTPS (Undertow): {@code POST /mutate-pods},
+ * {@code /validate-cachepolicies}, {@code /validate-cacheinvalidations}, each taking and returning an
+ * {@code admission.k8s.io/v1} AdmissionReview. The TLS identity comes from the given SSLContext; with
+ * {@code io.cachemesh.operator.certs.ServingTls} its certificate is swapped without a restart.
+ *
+ * <p>Benchmarks and tests build one with {@link #cachemesh} from an SSLContext and a
+ * {@link PolicyLookup} (for example {@link PolicyLookup#fixed}), bound to port 0.
+ */
+public final class AdmissionServer implements AutoCloseable {
+  public static final String MUTATE_PODS = "/mutate-pods";
+  public static final String VALIDATE_POLICIES = "/validate-cachepolicies";
+  public static final String VALIDATE_INVALIDATIONS = "/validate-cacheinvalidations";
+  /** The API server's own object limit is about 3 MiB; a review carries object and oldObject. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
+
+  private final Undertow undertow;
+  private InetSocketAddress address;
+
+  public AdmissionServer(InetSocketAddress bind, SSLContext ssl, Map<String, AdmissionHandler> routes, int maxBodyBytes) {
+    Objects.requireNonNull(ssl, "ssl");
+    PathHandler paths = new PathHandler();
+    routes.forEach((path, handler) -> paths.addExactPath(path, new ReviewHandler(path, handler, maxBodyBytes)));
+    this.undertow = Undertow.builder()
+        .addHttpsListener(bind.getPort(), bind.getHostString(), ssl)
+        .setHandler(paths)
+        .build();
+  }
+
+  /** The three cachemesh webhooks, validating with the shared validators. */
+  public static AdmissionServer cachemesh(
+      InetSocketAddress bind, SSLContext ssl, SidecarInjector injector, PolicyLookup lookup) {
+    PolicyValidator policies = new PolicyValidator();
+    InvalidationRules invalidations = new InvalidationRules();
+    Map<String, AdmissionHandler> routes = new LinkedHashMap<>();
+    routes.put(MUTATE_PODS, new PodInjectionHandler(injector, lookup));
+    routes.put(VALIDATE_POLICIES, new ValidationHandler<>(CachePolicy.class, CachePolicy.KIND, policies::validate));
+    routes.put(VALIDATE_INVALIDATIONS,
+        new ValidationHandler<>(CacheInvalidation.class, CacheInvalidation.KIND, invalidations::validate));
+    return new AdmissionServer(bind, ssl, routes, DEFAULT_MAX_BODY_BYTES);
+  }
+
+  public AdmissionServer start() {
+    undertow.start();
+    address = (InetSocketAddress) undertow.getListenerInfo().getFirst().getAddress();
+    LOG.info("event=admission_server_started address={}:{}", address.getHostString(), address.getPort());
+    return this;
+  }
+
+  /** The bound address (the real port when bound to 0); null before {@link #start()}. */
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    undertow.stop();
+  }
+}
