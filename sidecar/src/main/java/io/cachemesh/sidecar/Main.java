@@ -23,8 +23,6 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // Undertow and XNIO log through JBoss Logging: route it to the same slf4j output.
-    System.setProperty("org.jboss.logging.provider", "slf4j");
     int code = run(args, System.out, System.err);
     if (code != 0) {
       System.exit(code);

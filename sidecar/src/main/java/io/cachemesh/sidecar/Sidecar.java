@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+  static {
+    // Undertow and XNIO log through JBoss Logging: route it to the same slf4j output.
+    System.setProperty("org.jboss.logging.provider", "slf4j");
+  }
   private final Options options;
   private final Metrics metrics = new Metrics();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();

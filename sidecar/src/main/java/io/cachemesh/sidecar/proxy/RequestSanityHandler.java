@@ -86,8 +86,8 @@ final class RequestSanityHandler implements HttpHandler {
       reject(exchange, 400, "target", "request target must be an absolute path");
       return;
     }
-    if (exchange.getProtocol() != Protocols.HTTP_1_1 && exchange.getProtocol() != Protocols.HTTP_1_0) {
-      reject(exchange, 505, "version", "only HTTP/1.0 and HTTP/1.1");
+    if (!exchange.getProtocol().equals(Protocols.HTTP_1_1) && !exchange.getProtocol().equals(Protocols.HTTP_1_0)) {
+      reject(exchange, 400, "version", "only HTTP/1.0 and HTTP/1.1, not " + exchange.getProtocol());
       return;
     }
     InetSocketAddress peer = exchange.getSourceAddress();
