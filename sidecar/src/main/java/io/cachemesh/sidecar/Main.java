@@ -29,6 +29,11 @@ public final class Main {
     }
   }
 
+  /** A request waiting on another to the same key waits as long as that one may wait for the origin. */
+  private static java.time.Duration coalesceWait(Options options) {
+    return options.upstreamSettings().connectTimeout().plus(options.upstreamSettings().responseTimeout());
+  }
+
   /** Returns only on a startup failure; once started, the process ends through the signal handler. */
   static int run(String[] args, PrintStream out, PrintStream err) {
     Optional<Options> parsed;
@@ -60,7 +65,8 @@ public final class Main {
     }
     Sidecar sidecar;
     try {
-      sidecar = new Sidecar(options, initial, Engines::forConfig, Clock.systemUTC());
+      Clock clock = Clock.systemUTC();
+      sidecar = new Sidecar(options, initial, Engines.caching(clock, coalesceWait(options)), clock);
       sidecar.start();
     } catch (RuntimeException e) {
       err.println("error: cannot start: " + e.getMessage());

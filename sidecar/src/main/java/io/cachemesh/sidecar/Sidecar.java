@@ -4,6 +4,7 @@ import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.sidecar.admin.AdminServer;
 import io.cachemesh.sidecar.cli.Options;
 import io.cachemesh.sidecar.config.ConfigWatcher;
+import io.cachemesh.sidecar.config.Engines;
 import io.cachemesh.sidecar.config.LiveEngine;
 import io.cachemesh.sidecar.config.RuleSummary;
 import io.cachemesh.sidecar.metrics.Metrics;
@@ -16,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +44,11 @@ public final class Sidecar implements AutoCloseable {
 
   /**
    * @param initial the compiled standalone policy; null in injected mode (read from the watched file)
-   * @param engines builds the caching engine for a config
+   * @param engines builds the engine for a config ({@link Engines#caching} in the product)
    */
-  public Sidecar(Options options, CompiledConfig initial, Function<CompiledConfig, LiveEngine.Active> engines, Clock clock) {
+  public Sidecar(Options options, CompiledConfig initial, Engines.Factory engines, Clock clock) {
     this.options = options;
-    this.engine = new LiveEngine(engines);
+    this.engine = new LiveEngine(config -> engines.create(config, metrics.registry()));
     if (initial != null) {
       engine.apply(initial);
     }

@@ -25,6 +25,7 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
     }
   }
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveEngine.class);
   private final Function<CompiledConfig, Active> factory;
   private volatile Active active;
   private volatile boolean everConfigured;
@@ -52,7 +53,15 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
 
   /** The config is gone: serve by pass-through until one appears again. */
   public synchronized void dropConfig() {
+    Active previous = active;
     active = fallback();
+    if (previous.engine() instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("event=engine_close_failed reason=\"{}\"", e.getMessage());
+      }
+    }
   }
 
   public boolean passThrough() {

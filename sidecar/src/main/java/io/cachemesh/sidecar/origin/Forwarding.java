@@ -43,7 +43,8 @@ public final class Forwarding {
       }
     }
     for (Header h : overrides.fields()) {
-      if (!HopByHop.isAlwaysHopByHop(h.name()) && !h.name().equalsIgnoreCase("host")) {
+      // An empty override removes the client's field (the engine blanks conditionals on a miss).
+      if (!h.value().isEmpty() && !HopByHop.isAlwaysHopByHop(h.name()) && !h.name().equalsIgnoreCase("host")) {
         out.add(h);
       }
     }

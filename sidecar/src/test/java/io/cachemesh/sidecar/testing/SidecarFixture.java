@@ -66,8 +66,18 @@ public final class SidecarFixture implements AutoCloseable {
     return start(options(upstream, null, FAST_TIMEOUTS), compile(DEV_POLICY));
   }
 
+  /** With the pass-through engine: the HTTP layer alone. */
   public static SidecarFixture start(Options options, CompiledConfig initial) {
-    Sidecar sidecar = new Sidecar(options, initial, Engines::forConfig, Clock.systemUTC());
+    return start(options, initial, Engines.passThrough());
+  }
+
+  /** With the real caching engine. */
+  public static SidecarFixture caching(Options options, CompiledConfig initial) {
+    return start(options, initial, Engines.caching(Clock.systemUTC(), Duration.ofSeconds(5)));
+  }
+
+  public static SidecarFixture start(Options options, CompiledConfig initial, Engines.Factory engines) {
+    Sidecar sidecar = new Sidecar(options, initial, engines, Clock.systemUTC());
     sidecar.start();
     return new SidecarFixture(sidecar);
   }
