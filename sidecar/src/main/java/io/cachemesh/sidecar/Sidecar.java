@@ -75,6 +75,8 @@ public final class Sidecar implements AutoCloseable {
         options.standalone() ? "standalone" : "injected");
     LOG.info("event=listening role=admin address={} endpoints=\"POST /purge, GET /inspect, GET /config\"", hostPort(admin.address()));
     LOG.info("event=listening role=ops address={} endpoints=\"/healthz, /ready, /metrics\"", hostPort(ops.address()));
+    LOG.info("event=started ready={} startup_ms={}", ready(), ProcessHandle.current().info().startInstant()
+        .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L));
     Thread.ofVirtual().name("jvm-metrics").start(metrics::bindJvmAndProcess);
   }
 

@@ -32,7 +32,7 @@ class ConfigReloadIT {
     file = dir.resolve("config.json");
     write(first);
     origin = new TestOrigin();
-    sidecar = SidecarFixture.start(SidecarFixture.options(origin.url(), file, SidecarFixture.FAST_TIMEOUTS), null);
+    sidecar = SidecarFixture.caching(SidecarFixture.options(origin.url(), file, SidecarFixture.FAST_TIMEOUTS), null);
   }
 
   @AfterEach
@@ -76,6 +76,30 @@ class ConfigReloadIT {
     assertThat(sidecar.get(sidecar.admin("/config")).body()).contains("\"catalogue\"");
     assertThat(metrics()).containsPattern("cachemesh_config_reloads_total\\{result=\"success\"} 2");
     assertThat(sidecar.get(sidecar.proxy("/products/1")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void noRequestFailsWhileConfigsAreSwapped() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.List<Integer> statuses = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    Thread load = Thread.ofVirtual().start(() -> {
+      while (running.get()) {
+        try {
+          statuses.add(sidecar.get(sidecar.proxy("/products/1")).statusCode());
+        } catch (Exception e) {
+          statuses.add(-1);
+        }
+      }
+    });
+    for (int i = 0; i < 6; i++) {
+      CompiledConfig next = i % 2 == 0 ? second : first;
+      write(next);
+      SidecarFixture.await("config " + i, BOUND, () -> next.hash().equals(configHash()));
+    }
+    running.set(false);
+    load.join(Duration.ofSeconds(10));
+
+    assertThat(statuses).isNotEmpty().containsOnly(200);
   }
 
   @Test
