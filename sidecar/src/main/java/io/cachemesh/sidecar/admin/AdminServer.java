@@ -10,8 +10,7 @@ import io.cachemesh.sidecar.engine.CacheAdmin;
 import io.cachemesh.sidecar.engine.CacheRequest;
 import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.http.HostPort;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
+import io.cachemesh.sidecar.http.SmallServer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -41,7 +40,7 @@ public final class AdminServer implements AutoCloseable {
   private static final int MAX_BODY = 64 * 1024;
   private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
   private final CacheAdmin admin;
-  private final Undertow server;
+  private final SmallServer server;
 
   /** @throws IllegalArgumentException when {@code listen} is not a loopback address */
   public AdminServer(HostPort listen, CacheAdmin admin, ExecutorService virtualThreads) {
@@ -50,13 +49,7 @@ public final class AdminServer implements AutoCloseable {
           + " is not a loopback address: the admin API can purge the cache and must stay inside the pod");
     }
     this.admin = admin;
-    this.server = Undertow.builder()
-        .addHttpListener(listen.port(), listen.host())
-        .setIoThreads(1)
-        .setWorkerThreads(1)
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) MAX_BODY)
-        .setHandler(exchange -> exchange.dispatch(virtualThreads, this::handle))
-        .build();
+    this.server = new SmallServer(listen, MAX_BODY, virtualThreads, this::handle);
   }
 
   public void start() {
@@ -64,11 +57,10 @@ public final class AdminServer implements AutoCloseable {
   }
 
   public InetSocketAddress address() {
-    return (InetSocketAddress) server.getListenerInfo().getFirst().getAddress();
+    return server.address();
   }
 
   private void handle(HttpServerExchange exchange) throws IOException {
-    exchange.startBlocking();
     if (!exchange.getSourceAddress().getAddress().isLoopbackAddress()) {
       send(exchange, 403, Map.of("error", "the admin API answers loopback clients only"));
       return;
@@ -183,6 +175,6 @@ public final class AdminServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop();
+    server.close();
   }
 }

@@ -1,8 +1,8 @@
 package io.cachemesh.sidecar.metrics;
 
 import io.cachemesh.sidecar.http.HostPort;
+import io.cachemesh.sidecar.http.SmallServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
@@ -16,19 +16,14 @@ import java.util.function.BooleanSupplier;
  * (serving with a config), {@code /metrics} (Prometheus text).
  */
 public final class OpsServer implements AutoCloseable {
-  private final Undertow server;
+  private final SmallServer server;
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
 
   public OpsServer(HostPort listen, PrometheusMeterRegistry registry, BooleanSupplier ready, ExecutorService virtualThreads) {
     this.registry = registry;
     this.ready = ready;
-    this.server = Undertow.builder()
-        .addHttpListener(listen.port(), listen.host())
-        .setIoThreads(1)
-        .setWorkerThreads(1)
-        .setHandler(exchange -> exchange.dispatch(virtualThreads, this::handle))
-        .build();
+    this.server = new SmallServer(listen, 0, virtualThreads, this::handle);
   }
 
   public void start() {
@@ -36,7 +31,7 @@ public final class OpsServer implements AutoCloseable {
   }
 
   public InetSocketAddress address() {
-    return (InetSocketAddress) server.getListenerInfo().getFirst().getAddress();
+    return server.address();
   }
 
   private void handle(HttpServerExchange exchange) {
@@ -54,11 +49,18 @@ public final class OpsServer implements AutoCloseable {
   private static void text(HttpServerExchange exchange, int status, String body, String type) {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
-    exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+    try (java.io.OutputStream out = exchange.getOutputStream()) {
+      out.write(bytes);
+    } catch (java.io.IOException e) {
+      // The prober or scraper hung up; there is nobody left to answer.
+      exchange.setPersistent(false);
+    }
   }
 
   @Override
   public void close() {
-    server.stop();
+    server.close();
   }
 }

@@ -7,7 +7,7 @@ import java.io.InputStream;
  * Decodes a chunked body (RFC 9112 7.1): hex sizes with at most 16 digits, extensions ignored,
  * trailers read and dropped, every line bounded.
  */
-final class ChunkedBody extends InputStream {
+final class ChunkedBody extends BlockInputStream {
   private static final int MAX_TRAILER_BYTES = 16 * 1024;
   private final InputStream in;
   private long chunkRemaining;
@@ -15,13 +15,6 @@ final class ChunkedBody extends InputStream {
 
   ChunkedBody(InputStream in) {
     this.in = in;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

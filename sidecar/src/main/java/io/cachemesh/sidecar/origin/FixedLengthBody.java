@@ -4,20 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Exactly {@code length} bytes of a connection; ending earlier is an error, not a short body. */
-final class FixedLengthBody extends InputStream {
+final class FixedLengthBody extends BlockInputStream {
   private final InputStream in;
   private long remaining;
 
   FixedLengthBody(InputStream in, long length) {
     this.in = in;
     this.remaining = length;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override

@@ -8,7 +8,7 @@ import java.net.SocketTimeoutException;
  * The body of one origin response. Closing it after the last byte returns the connection to the
  * pool; closing it earlier, or after an error, closes the connection (its state is unknown).
  */
-final class ResponseBody extends InputStream {
+final class ResponseBody extends BlockInputStream {
   private final InputStream framed;
   private final UpstreamConnection connection;
   private final ConnectionPool pool;
@@ -26,13 +26,6 @@ final class ResponseBody extends InputStream {
     this.metrics = metrics;
     this.reusable = reusable;
     this.eof = empty;
-  }
-
-  @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
