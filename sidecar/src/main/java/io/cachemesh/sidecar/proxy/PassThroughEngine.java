@@ -49,7 +49,10 @@ public final class PassThroughEngine implements CacheEngine, CacheAdmin {
       LOG.warn("event=origin_error path={} reason=\"{}\"", request.path(), e.getMessage());
       return error(502, "origin unreachable or sent an invalid response");
     }
-    HeaderList headers = response.headers().with("Cache-Status", CACHE_STATUS);
+    // RFC 9211: each cache on the path adds its entry in front of those of the caches behind it.
+    java.util.List<String> behind = response.headers().all("Cache-Status");
+    HeaderList headers = response.headers().with("Cache-Status",
+        behind.isEmpty() ? CACHE_STATUS : CACHE_STATUS + ", " + String.join(", ", behind));
     return new CacheResponse(response.status(), headers, null, null, response.body());
   }
 

@@ -144,6 +144,37 @@ class PassThroughProxyIT {
   }
 
   @Test
+  void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", sidecar.sidecar.proxyAddress().getPort())) {
+      socket.setSoTimeout(5000);
+      OutputStream out = socket.getOutputStream();
+      out.write("POST /echo HTTP/1.1\r\nHost: app\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n".getBytes());
+      out.flush();
+      InputStream in = socket.getInputStream();
+      assertThat(RawOrigin.readHead(in)).startsWith("HTTP/1.1 100");
+      out.write("hello".getBytes());
+      out.flush();
+      assertThat(RawOrigin.readHead(in)).startsWith("HTTP/1.1 200");
+    }
+    TestOrigin.Seen seen = origin.seen.take();
+    assertThat(new String(seen.body())).isEqualTo("hello");
+    assertThat(seen.header("Expect")).isNull();
+  }
+
+  @Test
+  void cacheStatusOfACacheBehindIsKeptAfterOurs() throws Exception {
+    try (RawOrigin raw = new RawOrigin(socket -> {
+      RawOrigin.readHead(socket.getInputStream());
+      RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nCache-Status: app-cache; hit\r\nContent-Length: 0\r\n\r\n");
+    })) {
+      try (SidecarFixture proxy = SidecarFixture.standalone(raw.url())) {
+        assertThat(proxy.get(proxy.proxy("/x")).headers().firstValue("Cache-Status"))
+            .hasValue(PassThroughEngine.CACHE_STATUS + ", app-cache; hit");
+      }
+    }
+  }
+
+  @Test
   void headRequestGetsHeadersWithoutBody() throws Exception {
     HttpResponse<String> response = sidecar.client.send(
         HttpRequest.newBuilder(sidecar.proxy("/status")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
