@@ -48,7 +48,8 @@ public final class MemoryTier {
         .weigher((String k, StoredResponse v) -> v.weight())
         .expireAfter(new RetentionExpiry(clock))
         .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-        .executor(Runnable::run)
+        // Maintenance (eviction, expiry) runs on the common pool, never on the IO thread of a hit;
+        // the eviction listener still runs inside the atomic removal, which keeps indexes exact.
         .evictionListener((String k, StoredResponse v, RemovalCause cause) -> {
           if (k != null && v != null) {
             unindex(k, v, null);
@@ -179,10 +180,7 @@ public final class MemoryTier {
   }
 
   public long weightedSizeBytes() {
-    return cache.policy().eviction().flatMap(e -> {
-      var w = e.weightedSize();
-      return w.isPresent() ? java.util.Optional.of(w.getAsLong()) : java.util.Optional.empty();
-    }).orElse(0L);
+    return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
   }
 
   public long entries() {

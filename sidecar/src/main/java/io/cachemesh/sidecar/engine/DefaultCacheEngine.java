@@ -36,6 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,10 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   /** RFC 9111 3.2: fields a 304 never updates in the stored response. */
   private static final Set<String> NOT_UPDATED_BY_304 = Set.of("content-length", "content-encoding", "content-range", "transfer-encoding", "set-cookie");
   private static final Set<String> NOT_MODIFIED_FIELDS = Set.of("cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified");
+  private static final Set<String> NOT_STORED = Set.of("cache-status", "connection", "keep-alive",
+      "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "set-cookie");
   private static final int MAX_TAGS = 256;
+  private static final long ORIGIN_WARN_INTERVAL_MILLIS = 10_000;
   private static final int MAX_TAG_LENGTH = 1024;
 
   private final Clock clock;
@@ -84,6 +88,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private final Cache<String, Boolean> hitForMiss;
   private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
   private final Duration coalesceWait;
+  private final AtomicLong lastOriginWarnMillis = new AtomicLong(Long.MIN_VALUE / 2);
   private volatile Plan plan;
   private volatile Consumer<Purge> purgeListener = p -> { };
 
@@ -190,7 +195,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
           }
           // Another variant was stored: look again, now knowing the origin's Vary.
         }
-        case Flight.Outcome.Uncacheable u -> {
+        case Flight.Outcome.Uncacheable _ -> {
           return fetch(c, e, origin, null);
         }
         case Flight.Outcome.Failed(int status, String detail) -> {
@@ -297,17 +302,16 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   }
 
   private static boolean staleWhileRevalidate(Ctx c, StoredResponse e, long now) {
-    if (e.mustRevalidate() || e.noCache() || c.requestCc.noCache() || c.requestCc.maxAge() >= 0) {
+    CacheControl rc = c.requestCc;
+    if (e.noCache() || rc.noCache() || (rc.maxAge() >= 0 && e.ageMillis(now) > rc.maxAge() * 1000)) {
       return false;
     }
     long staleness = -e.ttlMillis(now);
     return staleness > 0 && staleness <= e.staleWhileRevalidateMillis();
   }
 
+  /** The windows are zero unless stale use is permitted (see Storability), so they alone decide. */
   private static boolean staleIfError(StoredResponse e, long now) {
-    if (e.mustRevalidate()) {
-      return false;
-    }
     long staleness = -e.ttlMillis(now);
     return staleness <= e.staleIfErrorMillis();
   }
@@ -327,7 +331,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
           r.stream().close();
         }
       } catch (IOException | RuntimeException ex) {
-        LOG.warn("event=background_refresh_failed key={} error={}", bg.fullKey, ex.toString());
+        originFailure("background_refresh_failed", bg.request, 0, ex);
       } finally {
         flights.remove(bg.fullKey, mine);
         mine.complete(Flight.UNCACHEABLE);
@@ -376,7 +380,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     } catch (IOException ex) {
       int status = timeout(ex) ? 504 : 502;
       String detail = status == 504 ? "origin-timeout" : "origin-unreachable";
-      LOG.warn("event=origin_failed key={} status={} error={}", c.fullKey, status, ex.toString());
+      originFailure("origin_failed", c.request, status, ex);
       complete(flight, new Flight.Outcome.Failed(status, detail));
       return originFailed(c, stale, fwd, status, detail);
     }
@@ -395,6 +399,10 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     StoreDecision d = Storability.decide(c.rp.rule(), c.requestCc, c.authorization, c.rp.perUser(), c.request.path(),
         r.status(), r.headers(), cc, r.contentLength(), c.plan.config.memory().maxObjectSizeBytes(), r.responseTimeMillis());
     if (!d.storable()) {
+      if (stale != null && !d.transientReason()) {
+        // The origin now says this may not be stored: the old copy must not be served stale either.
+        memory.remove(stale.key());
+      }
       return notStored(c, r, fwd, d, flight);
     }
     long max = c.plan.config.memory().maxObjectSizeBytes();
@@ -404,7 +412,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     } catch (IOException ex) {
       r.close();
       complete(flight, new Flight.Outcome.Failed(502, "origin-body"));
-      LOG.warn("event=origin_body_failed key={} error={}", c.fullKey, ex.toString());
+      originFailure("origin_body_failed", c.request, 502, ex);
       return originFailed(c, stale, fwd, 502, "origin-body");
     }
     if (body.length > max) {
@@ -457,7 +465,9 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
         : Storability.decide(c.rp.rule(), c.requestCc, c.authorization, c.rp.perUser(), c.request.path(),
             stale.status(), headers, cc, stale.body().length, c.plan.config.memory().maxObjectSizeBytes(), r.responseTimeMillis());
     if (!d.storable()) {
-      memory.remove(stale.key());
+      if (!d.transientReason()) {
+        memory.remove(stale.key());
+      }
       complete(flight, Flight.UNCACHEABLE);
       count(c, "revalidated", d.reason(), "memory");
       HeaderList client = r.headers().contains("Set-Cookie") ? headers.with("Set-Cookie", r.headers().first("Set-Cookie").orElseThrow()) : headers;
@@ -506,7 +516,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     } catch (IOException ex) {
       int status = timeout(ex) ? 504 : 502;
       String detail = status == 504 ? "origin-timeout" : "origin-unreachable";
-      LOG.warn("event=origin_failed path={} status={} error={}", c.request.path(), status, ex.toString());
+      originFailure("origin_failed", c.request, status, ex);
       return error(c, status, CacheStatus.forwarded(fwd, 0, false, false, 0, detail, c.rp.ruleParam()));
     }
     String status = CacheStatus.forwarded(fwd, r.status(), false, false, 0, c.bypassReason, c.rp.ruleParam());
@@ -560,6 +570,20 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     return authority.endsWith(def) ? authority.substring(0, authority.length() - def.length()) : authority;
   }
 
+  /**
+   * An origin failure is expected when the app is down: one WARN line per 10 s, the rest at DEBUG
+   * (the requests metric counts them all). Paths only, never query strings, which may hold tokens.
+   */
+  private void originFailure(String event, CacheRequest request, int status, Exception ex) {
+    long now = clock.millis();
+    long last = lastOriginWarnMillis.get();
+    if (now - last >= ORIGIN_WARN_INTERVAL_MILLIS && lastOriginWarnMillis.compareAndSet(last, now)) {
+      LOG.warn("event={} path={} status={} error={}", event, request.path(), status, ex.toString());
+    } else {
+      LOG.debug("event={} path={} status={} error={}", event, request.path(), status, ex.toString());
+    }
+  }
+
   private static boolean timeout(IOException ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
       if (t instanceof InterruptedIOException || t instanceof java.util.concurrent.TimeoutException
@@ -606,8 +630,18 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
         tags(c, originHeaders), vary, 0);
   }
 
+  /**
+   * What is kept of the origin's fields: not our own per-response fields, not connection-specific
+   * ones (RFC 9111 3.1), which the HTTP layer normally removed already.
+   */
   private static HeaderList storedHeaders(HeaderList origin) {
-    return origin.contains(CacheStatus.HEADER) ? origin.without(CacheStatus.HEADER) : origin;
+    List<Header> kept = new ArrayList<>(origin.fields().size());
+    for (Header h : origin.fields()) {
+      if (!NOT_STORED.contains(h.name().toLowerCase(Locale.ROOT))) {
+        kept.add(h);
+      }
+    }
+    return kept.size() == origin.fields().size() ? origin : new HeaderList(kept);
   }
 
   private static List<String> varyNames(HeaderList headers) {
@@ -631,9 +665,18 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private List<String> tags(Ctx c, HeaderList headers) {
     Set<String> tags = new LinkedHashSet<>();
     for (String field : headers.all(c.plan.config.invalidation().tagHeader())) {
-      for (String t : field.split("\\s+")) {
-        if (!t.isEmpty() && t.length() <= MAX_TAG_LENGTH && tags.size() < MAX_TAGS) {
-          tags.add(t);
+      int i = 0;
+      int n = field.length();
+      while (i < n) {
+        while (i < n && Character.isWhitespace(field.charAt(i))) {
+          i++;
+        }
+        int start = i;
+        while (i < n && !Character.isWhitespace(field.charAt(i))) {
+          i++;
+        }
+        if (i > start && i - start <= MAX_TAG_LENGTH && tags.size() < MAX_TAGS) {
+          tags.add(field.substring(start, i));
         }
       }
     }
@@ -676,7 +719,12 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   }
 
   private CacheResponse error(Ctx c, int status, String cacheStatus) {
-    byte[] body = (status == 504 ? "Gateway Timeout\n" : "Bad Gateway\n").getBytes(StandardCharsets.US_ASCII);
+    String text = switch (status) {
+      case 502 -> "Bad Gateway\n";
+      case 504 -> "Gateway Timeout\n";
+      default -> "Origin error " + status + "\n";
+    };
+    byte[] body = text.getBytes(StandardCharsets.US_ASCII);
     HeaderList headers = clientHeaders(c, HeaderList.of("Content-Type", "text/plain; charset=us-ascii",
         "Cache-Control", "no-store"), cacheStatus, -1, false);
     return new CacheResponse(status, headers, c.head ? EMPTY : body, null, null);
@@ -743,8 +791,8 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private long apply(Purge purge) {
     long n = switch (purge.kind()) {
       case KEY -> memory.purgeKeys(purge.values(), purge.soft());
-      case PATH -> memory.purgePaths(purge.values().stream().map(DefaultCacheEngine::withoutQuery).toList(), purge.soft());
-      case PREFIX -> memory.purgePrefixes(purge.values(), purge.soft());
+      case PATH -> memory.purgePaths(purge.values().stream().map(DefaultCacheEngine::pathOf).toList(), purge.soft());
+      case PREFIX -> memory.purgePrefixes(purge.values().stream().map(DefaultCacheEngine::pathOf).toList(), purge.soft());
       case TAG -> memory.purgeTags(purge.values(), purge.soft());
       case ALL -> memory.purgeAll(purge.soft());
     };
@@ -752,9 +800,16 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     return n;
   }
 
-  private static String withoutQuery(String path) {
-    int q = path.indexOf('?');
-    return q < 0 ? path : path.substring(0, q);
+  /** A purge path may be given as a path, a path with a query, or an absolute URL: the path is what counts. */
+  static String pathOf(String value) {
+    String v = value;
+    int scheme = v.indexOf("://");
+    if (scheme > 0 && scheme < 8) {
+      int slash = v.indexOf('/', scheme + 3);
+      v = slash < 0 ? "/" : v.substring(slash);
+    }
+    int q = v.indexOf('?');
+    return q < 0 ? v : v.substring(0, q);
   }
 
   @Override

@@ -17,8 +17,9 @@ import io.cachemesh.sidecar.engine.HeaderList;
  * 5xx responses are stored only when the rule has an {@code errorTtl}, for that long.
  *
  * <p>Stale windows: the larger of the rule's and the origin's {@code stale-while-revalidate} /
- * {@code stale-if-error}; none when the response says must-revalidate, proxy-revalidate or
- * s-maxage (RFC 9111 4.2.4: a shared cache then never serves it stale without validation).
+ * {@code stale-if-error}. When the response says must-revalidate, proxy-revalidate or s-maxage
+ * (RFC 9111 4.2.4: a shared cache then never serves it stale without validation) the rule's
+ * windows do not apply; only the origin's own explicit RFC 5861 extensions, which say it may.
  */
 public final class Storability {
   private Storability() {}
@@ -87,8 +88,8 @@ public final class Storability {
     } else {
       return StoreDecision.no("status");
     }
-    long swr = mustRevalidate ? 0 : Math.max(rule.staleWhileRevalidateMillis(), Math.max(0, cc.staleWhileRevalidate()) * 1000);
-    long sie = mustRevalidate ? 0 : Math.max(rule.staleIfErrorMillis(), Math.max(0, cc.staleIfError()) * 1000);
+    long swr = Math.max(mustRevalidate ? 0 : rule.staleWhileRevalidateMillis(), Math.max(0, cc.staleWhileRevalidate()) * 1000);
+    long sie = Math.max(mustRevalidate ? 0 : rule.staleIfErrorMillis(), Math.max(0, cc.staleIfError()) * 1000);
     boolean validators = headers.contains("ETag") || headers.contains("Last-Modified");
     if (lifetime <= 0 && swr <= 0 && !validators) {
       return StoreDecision.no("no-freshness");

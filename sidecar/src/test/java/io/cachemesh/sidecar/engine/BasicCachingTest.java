@@ -194,4 +194,15 @@ class BasicCachingTest extends EngineFixture {
     assertThat(status(r)).startsWith("app-cache; hit, cachemesh; fwd=uri-miss; fwd-status=200; detail=no-store");
     assertThat(r.headers().first("Age")).as("a pass-through keeps the origin's Age").contains("7");
   }
+
+  @Test
+  void connectionSpecificFieldsAreNotStored() {
+    engine("defaults:\n  ttl: 60s\n");
+    origin.reply(200, "x", "Cache-Control", "max-age=60", "Transfer-Encoding", "chunked", "Connection", "close", "X-App", "1");
+    get("/a");
+    CacheResponse hit = get("/a");
+    assertThat(hit.headers().contains("Transfer-Encoding")).isFalse();
+    assertThat(hit.headers().contains("Connection")).isFalse();
+    assertThat(hit.headers().first("X-App")).contains("1");
+  }
 }

@@ -29,8 +29,8 @@ class CoalescingTest extends EngineFixture {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out waiting for " + what);
       }
-      Thread.onSpinWait();
-      Thread.yield();
+      // Polls a condition with a bound (not a sleep standing in for synchronisation).
+      java.util.concurrent.locks.LockSupport.parkNanos(200_000);
     }
   }
 
@@ -124,6 +124,47 @@ class CoalescingTest extends EngineFixture {
       origin.open();
       assertThat(leader.get().status()).isEqualTo(200);
       assertThat(waiter.get().status()).isEqualTo(200);
+    }
+    assertThat(origin.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void concurrentRequestsOfDifferentUsersCoalescePerUserAndNeverCross() throws Exception {
+    engine("defaults:\n  ttl: 60s\n  scope: PerUser\n");
+    origin.script((req, o) -> ScriptedOrigin.Reply.of(200, "for " + req.headers().first("Authorization").orElse("-"),
+        "Cache-Control", "max-age=60"));
+    origin.hold();
+    int users = 5;
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<String[]>> results = new ArrayList<>();
+      for (int i = 0; i < users * 10; i++) {
+        String user = "Bearer u" + (i % users);
+        results.add(pool.submit(() -> new String[] {user, body(get("/me", "Authorization", user))}));
+      }
+      await(() -> origin.waitingAtGate() == users && coalesced() == users * 9, "one leader per user");
+      origin.open();
+      for (Future<String[]> f : results) {
+        String[] r = f.get();
+        assertThat(r[1]).isEqualTo("for " + r[0]);
+      }
+    }
+    assertThat(origin.calls()).isEqualTo(users);
+  }
+
+  @Test
+  void waitersOfAnotherVariantLookAgainOnceTheOriginsVaryIsKnown() throws Exception {
+    engine("defaults:\n  ttl: 60s\n");
+    origin.script((req, o) -> ScriptedOrigin.Reply.of(200, "lang=" + req.headers().first("Accept-Language").orElse("-"),
+        "Cache-Control", "max-age=60", "Vary", "Accept-Language"));
+    origin.hold();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<CacheResponse> fr = pool.submit(() -> get("/a", "Accept-Language", "fr"));
+      await(() -> origin.waitingAtGate() == 1, "the first request at the origin");
+      Future<CacheResponse> de = pool.submit(() -> get("/a", "Accept-Language", "de"));
+      await(() -> coalesced() == 1, "the second waiting for the first");
+      origin.open();
+      assertThat(body(fr.get())).isEqualTo("lang=fr");
+      assertThat(body(de.get())).isEqualTo("lang=de");
     }
     assertThat(origin.calls()).isEqualTo(2);
   }

@@ -35,6 +35,13 @@ abstract class EngineFixture {
     return send(Requests.get(pathAndQuery, headers));
   }
 
+  /** Stores /a from a 200 with this body and Cache-Control, then moves the clock on. */
+  void storeAndAge(String body, String cacheControl, long seconds) {
+    origin.reply(200, body, "Cache-Control", cacheControl);
+    get("/a");
+    clock.advanceSeconds(seconds);
+  }
+
   static String body(CacheResponse r) {
     if (r.body() != null) {
       return new String(r.body(), StandardCharsets.UTF_8);

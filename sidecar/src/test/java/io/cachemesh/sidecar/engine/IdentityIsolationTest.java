@@ -27,6 +27,7 @@ class IdentityIsolationTest extends EngineFixture {
         Arguments.of("shared-defaults", "defaults:\n  ttl: 60s\n"),
         Arguments.of("vary-authorization", "defaults:\n  ttl: 60s\n  varyBy:\n    headers: [Authorization]\n"),
         Arguments.of("named-cookie", "defaults:\n  ttl: 60s\n  varyBy:\n    cookies: [session]\n"),
+        Arguments.of("vary-cookie-header", "defaults:\n  ttl: 60s\n  varyBy:\n    headers: [Cookie, Authorization]\n"),
         Arguments.of("per-user", "defaults:\n  ttl: 60s\n  scope: PerUser\n"),
         Arguments.of("ignore-query", "defaults:\n  ttl: 60s\n  varyBy:\n    query: {ignore: true}\n    cookies: [session]\n    headers: [authorization]\n"));
   }

@@ -141,4 +141,13 @@ class PurgeTest extends EngineFixture {
     assertThat(registry.find("cachemesh.purged.entries").tag("kind", "tag").counter().count()).isEqualTo(1);
     assertThat(registry.find("cachemesh.purged.entries").tag("kind", "all").counter().count()).isEqualTo(1);
   }
+
+  @Test
+  void purgePathsMayBeGivenAsAbsoluteUrls() {
+    assertThat(DefaultCacheEngine.pathOf("http://shop.example/a/b?x=1")).isEqualTo("/a/b");
+    assertThat(DefaultCacheEngine.pathOf("https://shop.example")).isEqualTo("/");
+    assertThat(DefaultCacheEngine.pathOf("/a?x")).isEqualTo("/a");
+    warm("/about");
+    assertThat(purge(Purge.Kind.PATH, false, "http://shop.example/about")).isEqualTo(1);
+  }
 }

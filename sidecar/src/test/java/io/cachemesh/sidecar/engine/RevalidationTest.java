@@ -156,4 +156,24 @@ class RevalidationTest extends EngineFixture {
     assertThat(r.status()).isEqualTo(304);
     assertThat(status(r)).contains("detail=not-modified");
   }
+
+  @Test
+  void aStaleEntryTheOriginNowCallsPrivateIsDroppedNotServedLater() {
+    engine("defaults:\n  ttl: 60s\n  staleIfError: 600s\n");
+    storeAndAge("public", "max-age=10", 20);
+    origin.reply(200, "mine", "Cache-Control", "private");
+    assertThat(body(get("/a"))).isEqualTo("mine");
+    origin.fail(new java.io.IOException("down"));
+    assertThat(get("/a").status()).isEqualTo(502);
+  }
+
+  @Test
+  void aNoStoreRequestRevalidatingDoesNotDropTheEntry() {
+    engine("defaults:\n  ttl: 60s\n");
+    originWithEtag("max-age=10");
+    get("/a");
+    clock.advanceSeconds(20);
+    assertThat(body(get("/a", "Cache-Control", "no-store"))).isEqualTo("body");
+    assertThat(engine.inspect(Requests.get("/a"))).isPresent();
+  }
 }

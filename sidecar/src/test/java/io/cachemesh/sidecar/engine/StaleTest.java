@@ -22,9 +22,7 @@ class StaleTest extends EngineFixture {
   @Test
   void staleWhileRevalidateServesStaleAtOnceWithOneBackgroundRefresh() throws Exception {
     engine("defaults:\n  ttl: 10s\n  staleWhileRevalidate: 60s\n");
-    origin.reply(200, "v1", "Cache-Control", "max-age=10");
-    get("/a");
-    clock.advanceSeconds(20);
+    storeAndAge("v1", "max-age=10", 20);
     origin.reply(200, "v2", "Cache-Control", "max-age=10");
     origin.hold();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -49,9 +47,7 @@ class StaleTest extends EngineFixture {
   @Test
   void pastTheStaleWhileRevalidateWindowTheRequestWaitsForTheOrigin() {
     engine("defaults:\n  ttl: 10s\n  staleWhileRevalidate: 5s\n");
-    origin.reply(200, "v1", "Cache-Control", "max-age=10");
-    get("/a");
-    clock.advanceSeconds(16);
+    storeAndAge("v1", "max-age=10", 16);
     origin.reply(200, "v2", "Cache-Control", "max-age=10");
     assertThat(body(get("/a"))).isEqualTo("v2");
   }
@@ -59,18 +55,14 @@ class StaleTest extends EngineFixture {
   @Test
   void originsStaleWhileRevalidateExtensionIsHonoured() {
     engine("defaults:\n  ttl: 10s\n");
-    origin.reply(200, "v1", "Cache-Control", "max-age=10, stale-while-revalidate=30");
-    get("/a");
-    clock.advanceSeconds(20);
+    storeAndAge("v1", "max-age=10, stale-while-revalidate=30", 20);
     assertThat(status(get("/a"))).contains("detail=stale-while-revalidate");
   }
 
   @Test
   void staleIfErrorServesStaleOnAServerError() {
     engine("defaults:\n  ttl: 10s\n  staleIfError: 60s\n");
-    origin.reply(200, "good", "Cache-Control", "max-age=10");
-    get("/a");
-    clock.advanceSeconds(30);
+    storeAndAge("good", "max-age=10", 30);
     origin.reply(503, "down");
     CacheResponse r = get("/a");
     assertThat(r.status()).isEqualTo(200);
@@ -81,9 +73,7 @@ class StaleTest extends EngineFixture {
   @Test
   void staleIfErrorServesStaleWhenTheOriginCannotBeReached() {
     engine("defaults:\n  ttl: 10s\n  staleIfError: 60s\n");
-    origin.reply(200, "good", "Cache-Control", "max-age=10");
-    get("/a");
-    clock.advanceSeconds(30);
+    storeAndAge("good", "max-age=10", 30);
     origin.fail(new IOException("connection refused"));
     CacheResponse r = get("/a");
     assertThat(body(r)).isEqualTo("good");
@@ -105,9 +95,7 @@ class StaleTest extends EngineFixture {
   @Test
   void originsStaleIfErrorExtensionIsHonoured() {
     engine("defaults:\n  ttl: 10s\n");
-    origin.reply(200, "good", "Cache-Control", "max-age=10, stale-if-error=100");
-    get("/a");
-    clock.advanceSeconds(50);
+    storeAndAge("good", "max-age=10, stale-if-error=100", 50);
     origin.reply(500, "boom");
     assertThat(body(get("/a"))).isEqualTo("good");
   }
@@ -129,5 +117,28 @@ class StaleTest extends EngineFixture {
     assertThat(r.status()).isEqualTo(502);
     assertThat(status(r)).contains("fwd-status=502").contains("detail=error-status");
     assertThat(requests("error")).isEqualTo(1);
+  }
+
+  @Test
+  void aClientMaxAgeBelowTheEntrysAgeRefusesStaleWhileRevalidate() {
+    engine("defaults:\n  ttl: 10s\n  staleWhileRevalidate: 60s\n");
+    storeAndAge("v1", "max-age=10", 20);
+    origin.reply(200, "v2", "Cache-Control", "max-age=10");
+    assertThat(status(get("/a", "Cache-Control", "max-age=600"))).contains("detail=stale-while-revalidate");
+    CacheResponse strict = get("/a", "Cache-Control", "max-age=5");
+    assertThat(body(strict)).isEqualTo("v2");
+  }
+
+  @Test
+  void sMaxAgeForbidsThePolicysStaleWindowsButNotTheOriginsExplicitOnes() {
+    engine("defaults:\n  ttl: 10s\n  staleWhileRevalidate: 60s\n  staleIfError: 60s\n");
+    storeAndAge("v1", "s-maxage=10", 20);
+    origin.fail(new IOException("down"));
+    assertThat(get("/a").status()).isEqualTo(502);
+    storeAndAge("v2", "s-maxage=10, stale-if-error=60", 20);
+    origin.fail(new IOException("down"));
+    CacheResponse r = get("/a");
+    assertThat(body(r)).isEqualTo("v2");
+    assertThat(status(r)).contains("detail=stale-if-error");
   }
 }
