@@ -7,6 +7,7 @@ import io.cachemesh.sidecar.config.ConfigWatcher;
 import io.cachemesh.sidecar.config.Engines;
 import io.cachemesh.sidecar.config.LiveEngine;
 import io.cachemesh.sidecar.config.RuleSummary;
+import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.metrics.Metrics;
 import io.cachemesh.sidecar.metrics.OpsServer;
 import io.cachemesh.sidecar.origin.UpstreamClient;
@@ -34,6 +35,7 @@ public final class Sidecar implements AutoCloseable {
   private final Options options;
   private final Metrics metrics = new Metrics();
   private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final SharedIo io;
   private final LiveEngine engine;
   private final UpstreamClient upstream;
   private final ProxyServer proxy;
@@ -54,9 +56,10 @@ public final class Sidecar implements AutoCloseable {
     }
     this.upstream = new UpstreamClient(options.upstream(), options.upstreamSettings(),
         new UpstreamMetrics(metrics.registry()), clock);
-    this.proxy = new ProxyServer(options.listen(), engine, upstream, options.limits(), metrics.registry(), virtualThreads);
-    this.admin = new AdminServer(options.adminListen(), engine, virtualThreads);
-    this.ops = new OpsServer(options.opsListen(), metrics.registry(), this::ready, virtualThreads);
+    this.io = new SharedIo(options.limits().ioThreads());
+    this.proxy = new ProxyServer(options.listen(), io, engine, upstream, options.limits(), metrics.registry(), virtualThreads);
+    this.admin = new AdminServer(options.adminListen(), io, engine, virtualThreads);
+    this.ops = new OpsServer(options.opsListen(), io, metrics.registry(), this::ready, virtualThreads);
     this.watcher = options.config() == null ? null
         : new ConfigWatcher(options.config(), engine, options.configPoll(), metrics.registry());
   }
@@ -126,6 +129,7 @@ public final class Sidecar implements AutoCloseable {
       LOG.warn("event=config_watcher_close_failed reason=\"{}\"", e.getMessage());
     }
     upstream.close();
+    io.close();
     virtualThreads.shutdownNow();
     metrics.close();
   }

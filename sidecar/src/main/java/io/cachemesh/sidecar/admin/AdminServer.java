@@ -10,6 +10,7 @@ import io.cachemesh.sidecar.engine.CacheAdmin;
 import io.cachemesh.sidecar.engine.CacheRequest;
 import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.http.HostPort;
+import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.http.SmallServer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -43,13 +44,13 @@ public final class AdminServer implements AutoCloseable {
   private final SmallServer server;
 
   /** @throws IllegalArgumentException when {@code listen} is not a loopback address */
-  public AdminServer(HostPort listen, CacheAdmin admin, ExecutorService virtualThreads) {
+  public AdminServer(HostPort listen, SharedIo io, CacheAdmin admin, ExecutorService virtualThreads) {
     if (!listen.isLoopback()) {
       throw new IllegalArgumentException("--admin-listen " + listen
           + " is not a loopback address: the admin API can purge the cache and must stay inside the pod");
     }
     this.admin = admin;
-    this.server = new SmallServer(listen, MAX_BODY, virtualThreads, this::handle);
+    this.server = new SmallServer(listen, io, MAX_BODY, virtualThreads, this::handle);
   }
 
   public void start() {

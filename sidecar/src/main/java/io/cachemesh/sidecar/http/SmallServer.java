@@ -13,11 +13,12 @@ import java.util.concurrent.ExecutorService;
 public final class SmallServer implements AutoCloseable {
   private final Undertow server;
 
-  public SmallServer(HostPort listen, long maxRequestBody, ExecutorService virtualThreads, HttpHandler blockingHandler) {
+  public SmallServer(HostPort listen, SharedIo io, long maxRequestBody, ExecutorService virtualThreads,
+      HttpHandler blockingHandler) {
     this.server = Undertow.builder()
         .addHttpListener(listen.port(), listen.host())
-        .setIoThreads(1)
-        .setWorkerThreads(1)
+        .setWorker(io.worker())
+        .setByteBufferPool(io.buffers())
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxRequestBody)
         .setHandler(exchange -> exchange.dispatch(virtualThreads, e -> {
           e.startBlocking();

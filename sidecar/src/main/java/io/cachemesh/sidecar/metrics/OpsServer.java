@@ -1,6 +1,7 @@
 package io.cachemesh.sidecar.metrics;
 
 import io.cachemesh.sidecar.http.HostPort;
+import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.http.SmallServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.undertow.server.HttpServerExchange;
@@ -20,10 +21,11 @@ public final class OpsServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier ready;
 
-  public OpsServer(HostPort listen, PrometheusMeterRegistry registry, BooleanSupplier ready, ExecutorService virtualThreads) {
+  public OpsServer(HostPort listen, SharedIo io, PrometheusMeterRegistry registry, BooleanSupplier ready,
+      ExecutorService virtualThreads) {
     this.registry = registry;
     this.ready = ready;
-    this.server = new SmallServer(listen, 0, virtualThreads, this::handle);
+    this.server = new SmallServer(listen, io, 0, virtualThreads, this::handle);
   }
 
   public void start() {

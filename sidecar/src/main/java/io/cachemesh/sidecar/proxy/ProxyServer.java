@@ -2,6 +2,7 @@ package io.cachemesh.sidecar.proxy;
 
 import io.cachemesh.sidecar.engine.CacheEngine;
 import io.cachemesh.sidecar.http.HostPort;
+import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.origin.UpstreamClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
@@ -31,7 +32,7 @@ public final class ProxyServer implements AutoCloseable {
   private final Undertow server;
   private final GracefulShutdownHandler shutdown;
 
-  public ProxyServer(HostPort listen, CacheEngine engine, UpstreamClient upstream, ProxyLimits limits,
+  public ProxyServer(HostPort listen, SharedIo io, CacheEngine engine, UpstreamClient upstream, ProxyLimits limits,
       MeterRegistry registry, ExecutorService virtualThreads) {
     HttpHandler chain =
         new RequestSanityHandler(limits.maxRequestBody(), registry,
@@ -42,7 +43,8 @@ public final class ProxyServer implements AutoCloseable {
     Undertow.Builder builder = Undertow.builder()
         .addHttpListener(listen.port(), listen.host())
         .setHandler(shutdown)
-        .setWorkerThreads(2)
+        .setWorker(io.worker())
+        .setByteBufferPool(io.buffers())
         .setServerOption(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderBytes())
         .setServerOption(UndertowOptions.MAX_HEADERS, limits.maxHeaders())
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, limits.maxRequestBody())
@@ -54,9 +56,6 @@ public final class ProxyServer implements AutoCloseable {
         .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
         .setSocketOption(Options.TCP_NODELAY, true)
         .setSocketOption(Options.BACKLOG, 1024);
-    if (limits.ioThreads() > 0) {
-      builder.setIoThreads(limits.ioThreads());
-    }
     this.server = builder.build();
   }
 

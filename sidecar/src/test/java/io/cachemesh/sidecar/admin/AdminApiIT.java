@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachemesh.api.compiled.ConfigJson;
 import io.cachemesh.sidecar.http.HostPort;
+import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.proxy.PassThroughEngine;
 import io.cachemesh.sidecar.testing.SidecarFixture;
 import io.cachemesh.sidecar.testing.TestOrigin;
@@ -134,8 +135,8 @@ class AdminApiIT {
 
   @Test
   void adminListenerRefusesANonLoopbackAddress() {
-    try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      assertThatThrownBy(() -> new AdminServer(new HostPort("0.0.0.0", 0), new PassThroughEngine(null), executor))
+    try (var executor = Executors.newVirtualThreadPerTaskExecutor(); SharedIo io = new SharedIo(1)) {
+      assertThatThrownBy(() -> new AdminServer(new HostPort("0.0.0.0", 0), io, new PassThroughEngine(null), executor))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("loopback");
     }
