@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
 
@@ -48,6 +50,10 @@ public final class Main {
       return 0;
     }
     Options options = parsed.get();
+    Clock clock = Clock.systemUTC();
+    // Building the servers and reading the policy each load hundreds of classes: do both at once.
+    CompletableFuture<Sidecar> building = CompletableFuture.supplyAsync(
+        () -> new Sidecar(options, null, Engines.caching(clock, coalesceWait(options)), clock));
     CompiledConfig initial = null;
     if (options.standalone()) {
       try {
@@ -65,11 +71,14 @@ public final class Main {
     }
     Sidecar sidecar;
     try {
-      Clock clock = Clock.systemUTC();
-      sidecar = new Sidecar(options, initial, Engines.caching(clock, coalesceWait(options)), clock);
+      sidecar = building.join();
+      if (initial != null) {
+        sidecar.engine().apply(initial);
+      }
       sidecar.start();
     } catch (RuntimeException e) {
-      err.println("error: cannot start: " + e.getMessage());
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      err.println("error: cannot start: " + cause.getMessage());
       return EXIT_FAILED;
     }
     CountDownLatch stop = new CountDownLatch(1);
