@@ -93,6 +93,19 @@ class StandaloneStartupIT {
   }
 
   @Test
+  void listenPortInUseFailsWithExitCodeOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Process p = start("--policy", "examples/dev-policy.yaml", "--upstream", "http://127.0.0.1:9",
+          "--listen", "127.0.0.1:" + taken.getLocalPort(), "--admin-listen", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0");
+
+      String out = output(p);
+
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(out).contains("cannot start");
+    }
+  }
+
+  @Test
   void unknownFlagIsAUsageError() throws Exception {
     Process p = start("--polcy", "x.yaml");
 
