@@ -1,0 +1,136 @@
+package io.cachemesh.sidecar;
+
+import io.cachemesh.api.compiled.CompiledConfig;
+import io.cachemesh.sidecar.admin.AdminServer;
+import io.cachemesh.sidecar.cli.Options;
+import io.cachemesh.sidecar.config.ConfigWatcher;
+import io.cachemesh.sidecar.config.Engines;
+import io.cachemesh.sidecar.config.LiveEngine;
+import io.cachemesh.sidecar.config.RuleSummary;
+import io.cachemesh.sidecar.http.SharedIo;
+import io.cachemesh.sidecar.metrics.Metrics;
+import io.cachemesh.sidecar.metrics.OpsServer;
+import io.cachemesh.sidecar.origin.UpstreamClient;
+import io.cachemesh.sidecar.origin.UpstreamMetrics;
+import io.cachemesh.sidecar.proxy.ProxyServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process: the engine, the upstream client and the three listeners, started in dependency
+ * order and stopped in reverse (traffic drains first, then the rest).
+ */
+public final class Sidecar implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+
+  static {
+    // Undertow and XNIO log through JBoss Logging: route it to the same slf4j output.
+    System.setProperty("org.jboss.logging.provider", "slf4j");
+  }
+  private final Options options;
+  private final Metrics metrics = new Metrics();
+  private final ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+  private final SharedIo io;
+  private final LiveEngine engine;
+  private final UpstreamClient upstream;
+  private final ProxyServer proxy;
+  private final AdminServer admin;
+  private final OpsServer ops;
+  private final ConfigWatcher watcher;
+  private volatile boolean serving;
+
+  /**
+   * @param initial the compiled standalone policy; null in injected mode (read from the watched file)
+   * @param engines builds the engine for a config ({@link Engines#caching} in the product)
+   */
+  public Sidecar(Options options, CompiledConfig initial, Engines.Factory engines, Clock clock) {
+    this.options = options;
+    this.engine = new LiveEngine(config -> engines.create(config, metrics.registry()));
+    if (initial != null) {
+      engine.apply(initial);
+    }
+    this.upstream = new UpstreamClient(options.upstream(), options.upstreamSettings(),
+        new UpstreamMetrics(metrics.registry()), clock);
+    this.io = new SharedIo(options.limits().ioThreads());
+    this.proxy = new ProxyServer(options.listen(), io, engine, upstream, options.limits(), metrics.registry(), virtualThreads);
+    this.admin = new AdminServer(options.adminListen(), io, engine, virtualThreads);
+    this.ops = new OpsServer(options.opsListen(), io, metrics.registry(), this::ready, virtualThreads);
+    this.watcher = options.config() == null ? null
+        : new ConfigWatcher(options.config(), engine, options.configPoll(), metrics.registry());
+  }
+
+  public void start() {
+    if (watcher != null) {
+      watcher.start();
+    } else {
+      RuleSummary.lines(engine.config()).forEach(line -> LOG.info(line));
+    }
+    ops.start();
+    admin.start();
+    proxy.start();
+    serving = true;
+    LOG.info("event=listening role=proxy address={} upstream={} mode={}", hostPort(proxy.address()), options.upstream(),
+        options.standalone() ? "standalone" : "injected");
+    LOG.info("event=listening role=admin address={} endpoints=\"POST /purge, GET /inspect, GET /config\"", hostPort(admin.address()));
+    LOG.info("event=listening role=ops address={} endpoints=\"/healthz, /ready, /metrics\"", hostPort(ops.address()));
+    LOG.info("event=started ready={} startup_ms={}", ready(), ProcessHandle.current().info().startInstant()
+        .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L));
+    Thread.ofVirtual().name("jvm-metrics").start(metrics::bindJvmAndProcess);
+  }
+
+  /** Serving, with a config loaded at least once (a later failed reload or a deletion keeps it ready). */
+  public boolean ready() {
+    return serving && engine.everConfigured();
+  }
+
+  public LiveEngine engine() {
+    return engine;
+  }
+
+  public InetSocketAddress proxyAddress() {
+    return proxy.address();
+  }
+
+  public InetSocketAddress adminAddress() {
+    return admin.address();
+  }
+
+  public InetSocketAddress opsAddress() {
+    return ops.address();
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /** Stops taking requests, waits (bounded) for those in flight, then stops everything else. */
+  @Override
+  public void close() {
+    serving = false;
+    try {
+      boolean drained = proxy.drain(options.shutdownTimeout());
+      LOG.info("event=shutdown drained={}", drained);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    proxy.close();
+    admin.close();
+    ops.close();
+    try {
+      if (watcher != null) {
+        watcher.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("event=config_watcher_close_failed reason=\"{}\"", e.getMessage());
+    }
+    upstream.close();
+    io.close();
+    virtualThreads.shutdownNow();
+    metrics.close();
+  }
+}

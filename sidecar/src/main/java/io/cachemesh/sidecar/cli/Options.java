@@ -1,0 +1,31 @@
+package io.cachemesh.sidecar.cli;
+
+import io.cachemesh.sidecar.http.HostPort;
+import io.cachemesh.sidecar.origin.UpstreamAddress;
+import io.cachemesh.sidecar.origin.UpstreamSettings;
+import io.cachemesh.sidecar.proxy.ProxyLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The process configuration, parsed and checked.
+ *
+ * @param policy standalone mode: a CachePolicy YAML; else null
+ * @param config injected mode: the compiled config JSON, watched; else null
+ */
+public record Options(
+    Path policy,
+    Path config,
+    UpstreamAddress upstream,
+    HostPort listen,
+    HostPort adminListen,
+    HostPort opsListen,
+    UpstreamSettings upstreamSettings,
+    ProxyLimits limits,
+    Duration configPoll,
+    Duration shutdownTimeout) {
+
+  public boolean standalone() {
+    return policy != null;
+  }
+}
