@@ -20,9 +20,9 @@ public final class BrokerKeys {
   }
 
   /**
-   * Sorted set of every shared-tier entry key of the policy, scored by expiry (epoch millis). What
-   * makes "purge everything of this policy" proportional to the policy's entries, never a SCAN.
-   * Writers trim members whose score has passed.
+   * Sorted set of every shared-tier entry of the policy, scored by expiry (epoch millis), each member
+   * an {@link #indexMember index member}. What makes "purge everything of this policy" proportional
+   * to the policy's entries, never a SCAN. Writers trim members whose score has passed.
    */
   public static String entryIndex(PolicyId policy) {
     return PolicyCompiler.keyPrefix(policy) + "entries";
@@ -36,6 +36,19 @@ public final class BrokerKeys {
   /** Sorted set of the tags in use, scored by the latest expiry of their entries, so purging all can find every tag index. */
   public static String tagRegistry(PolicyId policy) {
     return PolicyCompiler.keyPrefix(policy) + "tags";
+  }
+
+  /**
+   * The member naming an entry in {@link #entryIndex} and {@link #pathIndex}: its request path, a NUL,
+   * then its Redis key, so that one sorted set serves both lex ranges over paths and purges.
+   */
+  public static String indexMember(String path, String entryKey) {
+    return path + "\0" + entryKey;
+  }
+
+  /** The Redis key named by an {@link #indexMember index member}. */
+  public static String entryKeyOf(String indexMember) {
+    return indexMember.substring(indexMember.indexOf('\0') + 1);
   }
 
   /** Prefix of shared-tier entry keys: {@code cm:{ns/name}:e:<keyVersion>:} then the key's hash. */

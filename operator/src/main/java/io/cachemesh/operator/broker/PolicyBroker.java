@@ -125,18 +125,18 @@ public final class PolicyBroker {
    */
   public long purgeAll(String origin) throws BrokerUnavailableException {
     try {
-      long removed = unlinkMembers(BrokerKeys.entryIndex(policy));
+      long removed = unlinkMembers(BrokerKeys.entryIndex(policy), BrokerKeys::entryKeyOf);
       String cursor = ScanParams.SCAN_POINTER_START;
       do {
         ScanResult<Tuple> page = redis.zscan(BrokerKeys.tagRegistry(policy), cursor, new ScanParams().count(PURGE_BATCH));
         for (Tuple tag : page.getResult()) {
           String index = BrokerKeys.tagIndex(policy, tag.getElement());
-          removed += unlinkMembers(index);
+          removed += unlinkMembers(index, member -> member);
           redis.unlink(index);
         }
         cursor = page.getCursor();
       } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
-      redis.unlink(BrokerKeys.entryIndex(policy), BrokerKeys.tagRegistry(policy),
+      redis.unlink(BrokerKeys.entryIndex(policy), BrokerKeys.pathIndex(policy), BrokerKeys.tagRegistry(policy),
           BrokerKeys.heartbeats(policy), BrokerKeys.heartbeatsSeen(policy));
       InvalidationEvent all = new InvalidationEvent(List.of(), List.of(), List.of(), true, null, origin);
       String id = xadd(all.toFields());
@@ -148,8 +148,11 @@ public final class PolicyBroker {
     }
   }
 
-  /** Unlinks the members of an index in batches; members outside the policy's prefix are never touched. */
-  private long unlinkMembers(String index) {
+  /**
+   * Unlinks the keys an index names, in batches; keys outside the policy's prefix are never touched.
+   * Entry and path indexes name entries by {@link BrokerKeys#indexMember}, tag indexes by plain key.
+   */
+  private long unlinkMembers(String index, java.util.function.UnaryOperator<String> keyOfMember) {
     String prefix = PolicyCompiler.keyPrefix(policy);
     long removed = 0;
     String cursor = ScanParams.SCAN_POINTER_START;
@@ -157,6 +160,7 @@ public final class PolicyBroker {
       ScanResult<Tuple> page = redis.zscan(index, cursor, new ScanParams().count(PURGE_BATCH));
       String[] keys = page.getResult().stream()
           .map(Tuple::getElement)
+          .map(keyOfMember)
           .filter(k -> k.startsWith(prefix))
           .toArray(String[]::new);
       if (keys.length > 0) {

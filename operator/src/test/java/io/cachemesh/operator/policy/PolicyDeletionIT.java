@@ -37,14 +37,15 @@ class PolicyDeletionIT {
         && policy(name).getMetadata().getFinalizers().contains(CachePolicyReconciler.FINALIZER));
   }
 
-  /** Shared-tier entries as the sidecar writes them: entry keys, the entry index, tag indexes and the tag registry. */
+  /** Shared-tier entries as the sidecar writes them: entry keys, the entry and path indexes, tag indexes and the tag registry. */
   private List<String> seed(PolicyId id, String... tags) {
     RedisClient r = env.redis().client();
     List<String> keys = List.of(BrokerKeys.entryPrefix(id, 0) + "k1", BrokerKeys.entryPrefix(id, 0) + "k2");
     long expiry = System.currentTimeMillis() + 600_000;
     for (String key : keys) {
       r.set(key, "entry");
-      r.zadd(BrokerKeys.entryIndex(id), expiry, key);
+      r.zadd(BrokerKeys.entryIndex(id), expiry, BrokerKeys.indexMember("/products/" + key.length(), key));
+      r.zadd(BrokerKeys.pathIndex(id), 0, BrokerKeys.indexMember("/products/" + key.length(), key));
     }
     for (String tag : tags) {
       r.zadd(BrokerKeys.tagIndex(id, tag), expiry, keys.getFirst());
@@ -83,6 +84,7 @@ class PolicyDeletionIT {
       assertThat(r.exists(key)).as(key).isFalse();
     }
     assertThat(r.exists(BrokerKeys.entryIndex(CATALOG))).isFalse();
+    assertThat(r.exists(BrokerKeys.pathIndex(CATALOG))).isFalse();
     assertThat(r.exists(BrokerKeys.tagIndex(CATALOG, "product:1"))).isFalse();
     assertThat(r.exists(BrokerKeys.tagRegistry(CATALOG))).isFalse();
     assertThat(r.exists(BrokerKeys.heartbeats(CATALOG))).isFalse();

@@ -208,7 +208,7 @@ public final class RedisSharedStore implements SharedStore {
     args.add(sealed);
     args.add(bytes(Long.toString(ttlMillis)));
     args.add(bytes(Long.toString(now)));
-    args.add(bytes(path + "\0" + redisKey));
+    args.add(bytes(BrokerKeys.indexMember(path, redisKey)));
     args.add(bytes(Integer.toString(TRIM_PER_WRITE)));
     for (String tag : tags) {
       keys.add(bytes(BrokerKeys.tagIndex(policy, tag)));
