@@ -12,9 +12,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ChartRenderTest {
-  static final List<String> GOOD_VALUES =
-      List.of("defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything");
-
   @Test
   void chartPassesStrictLint() {
     LintResult result = new Helm(Repository.CHART).lint().strict().call();

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -139,7 +138,7 @@ class RbacTest {
     for (PolicyRule rule : rules) {
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
-          Arrays.stream(rule.getVerbs().toArray(String[]::new)).forEach(v -> out.add(new Grant(group, resource, v)));
+          rule.getVerbs().forEach(v -> out.add(new Grant(group, resource, v)));
         }
       }
     }
