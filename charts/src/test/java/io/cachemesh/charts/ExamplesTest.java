@@ -62,12 +62,12 @@ class ExamplesTest {
   }
 
   @Test
-  void examplesApplicationLeavesOutTheArgoFolder() throws IOException {
+  void examplesApplicationLeavesOutTheArgoAndFluxFolders() throws IOException {
     GenericKubernetesResource app = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
         Files.readString(Repository.EXAMPLES.resolve("argocd/application-examples.yaml")), GenericKubernetesResource.class);
 
     assertThat(app.getKind()).isEqualTo("Application");
-    assertThat(app.getAdditionalProperties().get("spec").toString()).contains("path=manifests/examples", "exclude=argocd/*");
+    assertThat(app.getAdditionalProperties().get("spec").toString()).contains("path=manifests/examples", "exclude={argocd/*,flux/*}");
   }
 
   private static <T extends HasMetadata> T demo(Class<T> type) throws IOException {
