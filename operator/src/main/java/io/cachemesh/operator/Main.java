@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -41,6 +42,13 @@ public final class Main {
       System.err.println("cachemesh-operator: " + e.getMessage());
       client.close();
       System.exit(2);
+      return;
+    } catch (IOException | RuntimeException e) {
+      // The API server unreachable, cert-manager's files missing...: exit, so Kubernetes restarts the pod
+      // (client threads would otherwise keep a half-started process alive).
+      LOG.error("event=start_failed error={} reason=\"{}\"", e.getClass().getSimpleName(), e.getMessage(), e);
+      client.close();
+      System.exit(1);
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);

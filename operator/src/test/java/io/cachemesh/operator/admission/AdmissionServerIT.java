@@ -180,7 +180,7 @@ class AdmissionServerIT {
     assertThat(response.path("allowed").asBoolean()).isFalse();
     assertThat(response.path("status").path("code").asInt()).isEqualTo(422);
     assertThat(response.path("status").path("message").asText())
-        .startsWith("CachePolicy shop/broken is invalid: ").contains("spec.upstream.port");
+        .startsWith("CachePolicy shop/broken is invalid: ").contains("spec.upstream: is required");
   }
 
   @Test
