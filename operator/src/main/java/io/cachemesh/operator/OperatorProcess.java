@@ -36,7 +36,16 @@ public final class OperatorProcess implements AutoCloseable {
   public static OperatorProcess start(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       Clock clock, String bindHost) throws IOException {
     Webhooks webhooks = settings.webhooks().enabled() ? Webhooks.start(client, settings, clock, bindHost) : null;
-    OperatorProcess process = new OperatorProcess(new CachemeshOperator(client, settings, registry, clock), webhooks);
+    CachemeshOperator operator;
+    try {
+      operator = new CachemeshOperator(client, settings, registry, clock);
+    } catch (RuntimeException e) {
+      if (webhooks != null) {
+        webhooks.close();
+      }
+      throw e;
+    }
+    OperatorProcess process = new OperatorProcess(operator, webhooks);
     try {
       process.operator.start();
       if (settings.metricsPort() >= 0) {

@@ -9,6 +9,7 @@ import io.cachemesh.api.CachePolicy;
 import io.cachemesh.api.yaml.PolicyYaml;
 import io.cachemesh.operator.admission.AdmissionServer;
 import io.cachemesh.operator.admission.WebhookClient;
+import io.cachemesh.operator.admission.WebhookConfigurations;
 import io.cachemesh.operator.certs.Pem;
 import io.cachemesh.operator.certs.WebhookCertificates;
 import io.cachemesh.operator.injection.InjectionFixtures;
@@ -21,8 +22,6 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.micrometer.core.instrument.Counter;
@@ -72,19 +71,7 @@ class OperatorProcessIT {
     cluster = new MockCluster();
     client = cluster.client();
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(OPERATOR_NS).endMetadata().build()).create();
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
-        .withNewMetadata().withName(MUTATING).endMetadata()
-        .addNewWebhook().withName("pods.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName("cachemesh-webhook").withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.MUTATE_PODS).endService().endClientConfig().endWebhook().build()).create();
-    client.admissionRegistration().v1().validatingWebhookConfigurations().resource(new ValidatingWebhookConfigurationBuilder()
-        .withNewMetadata().withName(VALIDATING).endMetadata()
-        .addNewWebhook().withName("cachepolicies.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName("cachemesh-webhook").withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.VALIDATE_POLICIES).endService().endClientConfig().endWebhook()
-        .addNewWebhook().withName("cacheinvalidations.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName("cachemesh-webhook").withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.VALIDATE_INVALIDATIONS).endService().endClientConfig().endWebhook().build()).create();
+    WebhookConfigurations.create(client, "cachemesh-webhook", OPERATOR_NS, MUTATING, VALIDATING);
     process = OperatorProcess.start(client, replica("replica-a"), REGISTRY, Clock.systemUTC(), "127.0.0.1");
   }
 

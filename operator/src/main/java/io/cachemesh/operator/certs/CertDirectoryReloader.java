@@ -89,22 +89,14 @@ public final class CertDirectoryReloader {
   /** Each certificate of the chain is signed by the next, and the last by (or is) one of the CAs. */
   static boolean chainsTo(List<X509Certificate> chain, List<X509Certificate> cas) {
     for (int i = 0; i + 1 < chain.size(); i++) {
-      if (!signedBy(chain.get(i), chain.get(i + 1))) {
+      if (!RotationPolicy.signedBy(chain.get(i), chain.get(i + 1))) {
         return false;
       }
     }
     X509Certificate last = chain.getLast();
-    return cas.stream().anyMatch(ca -> ca.equals(last) || signedBy(last, ca));
+    return cas.stream().anyMatch(ca -> ca.equals(last) || RotationPolicy.signedBy(last, ca));
   }
 
-  private static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
-    try {
-      certificate.verify(issuer.getPublicKey());
-      return true;
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
-  }
 
   static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
     try {

@@ -22,9 +22,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -85,19 +83,7 @@ class AdmissionServerIT {
         .addToLabels("team", "shop").endMetadata().build()).create();
     client.resources(CachePolicy.class).inNamespace("shop")
         .resource(InjectionFixtures.policy("catalog", null, null, new IntOrString("http"))).create();
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
-        .withNewMetadata().withName("cachemesh-injector").endMetadata()
-        .addNewWebhook().withName("pods.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(OPERATOR_NS).withPath(AdmissionServer.MUTATE_PODS)
-        .endService().endClientConfig().endWebhook().build()).create();
-    client.admissionRegistration().v1().validatingWebhookConfigurations().resource(new ValidatingWebhookConfigurationBuilder()
-        .withNewMetadata().withName("cachemesh-validator").endMetadata()
-        .addNewWebhook().withName("cachepolicies.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.VALIDATE_POLICIES).endService().endClientConfig().endWebhook()
-        .addNewWebhook().withName("cacheinvalidations.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.VALIDATE_INVALIDATIONS).endService().endClientConfig().endWebhook().build()).create();
+    WebhookConfigurations.create(client, SERVICE, OPERATOR_NS, "cachemesh-injector", "cachemesh-validator");
 
     clock = new MutableClock(Clock.systemUTC().instant().minus(HEAD_START));
     certificates = new CertificateManager(client, new CertificateSettings(SERVICE, OPERATOR_NS,
