@@ -1,12 +1,12 @@
 package io.cachemesh.operator;
 
-import io.cachemesh.operator.ops.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar operator.jar [--flags]}: runs against the current kubeconfig (development) or
- * the in-cluster service account, whichever the fabric8 client finds. See {@link OperatorSettings}.
+ * the in-cluster service account, whichever the fabric8 client finds. See {@link OperatorSettings}
+ * and {@link WebhookSettings}; the process is assembled by {@link OperatorProcess}.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -34,23 +35,29 @@ public final class Main {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();
-    CachemeshOperator operator = new CachemeshOperator(client, settings, registry, Clock.systemUTC());
-    HealthServer health = settings.metricsPort() < 0 ? null
-        : new HealthServer(settings.metricsPort(), operator::isReady, registry).start();
+    OperatorProcess process;
+    try {
+      process = OperatorProcess.start(client, settings, registry, Clock.systemUTC(), "0.0.0.0");
+    } catch (IllegalArgumentException e) {
+      System.err.println("cachemesh-operator: " + e.getMessage());
+      client.close();
+      System.exit(2);
+      return;
+    } catch (IOException | RuntimeException e) {
+      // The API server unreachable, cert-manager's files missing...: exit, so Kubernetes restarts the pod
+      // (client threads would otherwise keep a half-started process alive).
+      LOG.error("event=start_failed error={} reason=\"{}\"", e.getClass().getSimpleName(), e.getMessage(), e);
+      client.close();
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("cachemesh-shutdown").unstarted(() -> {
       LOG.info("event=shutdown_requested");
-      operator.close();
-      if (health != null) {
-        health.close();
-      }
+      process.close();
       client.close();
       stopped.countDown();
     }));
-    operator.start();
-    if (health != null) {
-      LOG.info("event=health_listening port={}", health.port());
-    }
     stopped.await();
   }
 }

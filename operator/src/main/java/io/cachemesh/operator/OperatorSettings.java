@@ -1,6 +1,7 @@
 package io.cachemesh.operator;
 
 import io.cachemesh.api.units.Durations;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  * @param exitOnLostLease exit the process when the lease is lost (JOSDK does not run for it
  *     again, so a replica that stays up would never reconcile again); Kubernetes restarts it
  * @param metricsPort port of /healthz, /readyz and /metrics; 0 picks a free one; -1 disables
+ * @param webhooks the admission webhooks served by the same process
  */
 public record OperatorSettings(
     Set<String> namespaces,
@@ -43,9 +45,8 @@ public record OperatorSettings(
     Duration leaseRetryPeriod,
     String identity,
     boolean exitOnLostLease,
-    int metricsPort) {
-
-  public static final String DEFAULT_SIDECAR_VERSION = "0.1.0";
+    int metricsPort,
+    WebhookSettings webhooks) {
 
   public static OperatorSettings defaults() {
     return parse(new String[0], Map.of());
@@ -55,25 +56,31 @@ public record OperatorSettings(
   public OperatorSettings withLeaderElection(boolean enabled, String namespace, String identity, boolean exitOnLost) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryInitial, retryMax, enabled, namespace, leaseName, leaseDuration, leaseRenewDeadline,
-        leaseRetryPeriod, identity, exitOnLost, metricsPort);
+        leaseRetryPeriod, identity, exitOnLost, metricsPort, webhooks);
   }
 
   public OperatorSettings withSidecarVersion(String version) {
     return new OperatorSettings(namespaces, version, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryInitial, retryMax, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,
-        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort);
+        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort, webhooks);
   }
 
   public OperatorSettings withTimings(Duration heartbeat, Duration retryStart, Duration retryCap) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeat, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryStart, retryCap, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,
-        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort);
+        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort, webhooks);
   }
 
   public OperatorSettings withLease(Duration duration, Duration renewDeadline, Duration retryPeriod) {
     return new OperatorSettings(namespaces, sidecarVersion, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
         brokerTimeout, retryInitial, retryMax, leaderElection, leaderElectionNamespace, leaseName, duration,
-        renewDeadline, retryPeriod, identity, exitOnLostLease, metricsPort);
+        renewDeadline, retryPeriod, identity, exitOnLostLease, metricsPort, webhooks);
+  }
+
+  public OperatorSettings withWebhooks(WebhookSettings settings) {
+    return new OperatorSettings(namespaces, sidecarVersion, heartbeatInterval, heartbeatMaxAge, heartbeatPruneAfter,
+        brokerTimeout, retryInitial, retryMax, leaderElection, leaderElectionNamespace, leaseName, leaseDuration,
+        leaseRenewDeadline, leaseRetryPeriod, identity, exitOnLostLease, metricsPort, settings);
   }
 
   /**
@@ -96,10 +103,27 @@ public record OperatorSettings(
       }
     }
     Source in = new Source(flags, env);
+    String image = in.get("sidecar-image", WebhookSettings.defaultImage());
+    // The version injected pods are annotated with follows the image unless set: one flag to upgrade.
+    String imageTag = WebhookSettings.tagOf(image);
+    String certDir = in.get("cert-dir", null);
+    WebhookSettings webhooks = new WebhookSettings(
+        in.bool("webhooks", true),
+        in.integer("webhook-port", 9443),
+        in.get("webhook-service", "cachemesh-webhook"),
+        in.get("webhook-namespace", env.get("POD_NAMESPACE")),
+        in.get("webhook-secret", "cachemesh-webhook-tls"),
+        in.get("mutating-webhook-config", "cachemesh-sidecar-injector"),
+        in.get("validating-webhook-config", "cachemesh-validation"),
+        certDir == null || certDir.isBlank() ? null : Path.of(certDir),
+        image,
+        WebhookSettings.NativeSidecars.parse("native-sidecars", in.get("native-sidecars", "auto")),
+        kubernetesVersion(in.get("kubernetes-version", null)),
+        in.duration("cert-check-interval", "1m"));
     OperatorSettings settings = new OperatorSettings(
         Arrays.stream(in.get("namespace", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
-        in.get("sidecar-version", DEFAULT_SIDECAR_VERSION),
+        in.get("sidecar-version", imageTag != null ? imageTag : ProjectVersion.get()),
         in.duration("heartbeat-interval", "15s"),
         in.duration("heartbeat-max-age", "30s"),
         in.duration("heartbeat-prune-after", "5m"),
@@ -114,7 +138,8 @@ public record OperatorSettings(
         in.duration("lease-retry-period", "2s"),
         in.get("identity", env.getOrDefault("POD_NAME", env.get("HOSTNAME"))),
         in.bool("exit-on-lost-lease", true),
-        in.integer("metrics-port", 8080));
+        in.integer("metrics-port", 8080),
+        webhooks);
     flags.keySet().removeAll(in.used);
     if (!flags.isEmpty()) {
       throw new IllegalArgumentException("unknown flag(s): --" + String.join(", --", flags.keySet()));
@@ -122,7 +147,24 @@ public record OperatorSettings(
     if (settings.heartbeatInterval().isZero()) {
       throw new IllegalArgumentException("--heartbeat-interval: must be more than 0s (a zero interval is a hot loop)");
     }
+    if (webhooks.certCheckInterval().isZero()) {
+      throw new IllegalArgumentException("--cert-check-interval: must be more than 0s");
+    }
+    if (webhooks.port() < 0 || webhooks.port() > 65535) {
+      throw new IllegalArgumentException("--webhook-port: " + webhooks.port() + " is not a port (0-65535)");
+    }
     return settings;
+  }
+
+  /** {@code major.minor} ({@code 1.30}, or {@code v1.30.2}: the patch is ignored). */
+  private static String kubernetesVersion(String text) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    if (!text.matches("v?\\d+\\.\\d+(\\..*)?")) {
+      throw new IllegalArgumentException("--kubernetes-version: '" + text + "' is not major.minor (e.g. 1.31)");
+    }
+    return text;
   }
 
   private static final class Source {

@@ -55,6 +55,11 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** For a one-off answer in front of the CRUD store (expectations win over it while they last). */
+  public KubernetesMockServer server() {
+    return server;
+  }
+
   /** Another client of the same server, as a second operator replica would have. */
   public KubernetesClient newClient() {
     return server.createClient();

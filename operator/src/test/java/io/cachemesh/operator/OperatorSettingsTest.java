@@ -3,9 +3,12 @@ package io.cachemesh.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class OperatorSettingsTest {
   @Test
@@ -43,5 +46,69 @@ class OperatorSettingsTest {
         .hasMessageContaining("--metrics-prot");
     assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--leader-election=maybe"}, Map.of()))
         .hasMessageStartingWith("--leader-election:");
+  }
+
+  @Test
+  void webhooksAreOnByDefaultWithTheNamesTheChartUses() {
+    WebhookSettings webhooks = OperatorSettings.parse(new String[0], Map.of("POD_NAMESPACE", "cachemesh-system")).webhooks();
+
+    assertThat(webhooks.enabled()).isTrue();
+    assertThat(webhooks.port()).isEqualTo(9443);
+    assertThat(webhooks.service()).isEqualTo("cachemesh-webhook");
+    assertThat(webhooks.namespace()).isEqualTo("cachemesh-system");
+    assertThat(webhooks.secret()).isEqualTo("cachemesh-webhook-tls");
+    assertThat(webhooks.mutatingConfig()).isEqualTo("cachemesh-sidecar-injector");
+    assertThat(webhooks.validatingConfig()).isEqualTo("cachemesh-validation");
+    assertThat(webhooks.certDir()).isNull();
+    assertThat(webhooks.sidecarImage()).isEqualTo("ghcr.io/cachemesh/sidecar:" + ProjectVersion.get());
+    assertThat(webhooks.nativeSidecars()).isEqualTo(WebhookSettings.NativeSidecars.AUTO);
+    assertThat(webhooks.kubernetesVersion()).isNull();
+    assertThat(webhooks.certCheckInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(ProjectVersion.get()).doesNotStartWith("${").isNotBlank();
+  }
+
+  @Test
+  void webhookFlagsAndEnvironmentAreRead() {
+    OperatorSettings settings = OperatorSettings.parse(new String[] {
+        "--webhook-port=8443", "--webhook-service=hooks", "--webhook-namespace=ops", "--webhook-secret=tls",
+        "--mutating-webhook-config=inject", "--validating-webhook-config=validate", "--cert-dir=/certs",
+        "--native-sidecars=false", "--kubernetes-version=v1.31.2", "--cert-check-interval=30s"},
+        Map.of("CACHEMESH_WEBHOOKS", "false", "POD_NAMESPACE", "elsewhere"));
+    WebhookSettings webhooks = settings.webhooks();
+
+    assertThat(webhooks).isEqualTo(new WebhookSettings(false, 8443, "hooks", "ops", "tls", "inject", "validate",
+        Path.of("/certs"), WebhookSettings.defaultImage(), WebhookSettings.NativeSidecars.OFF, "v1.31.2", Duration.ofSeconds(30)));
+    assertThat(OperatorSettings.parse(new String[] {"--native-sidecars=true"}, Map.of()).webhooks().nativeSidecars())
+        .isEqualTo(WebhookSettings.NativeSidecars.ON);
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource(nullValues = "-", value = {
+      "registry.example/cachemesh/sidecar:2.0.0, -, 2.0.0",
+      "localhost:5000/sidecar:dev, -, dev",
+      "registry.example/sidecar:2.0.0@sha256:abc, -, 2.0.0",
+      "registry.example/sidecar:2.0.0, 1.9.0, 1.9.0"})
+  void sidecarVersionFollowsTheImageTagUnlessSet(String image, String version, String expected) {
+    String[] args = version == null
+        ? new String[] {"--sidecar-image=" + image}
+        : new String[] {"--sidecar-image=" + image, "--sidecar-version=" + version};
+    assertThat(OperatorSettings.parse(args, Map.of()).sidecarVersion()).isEqualTo(expected);
+  }
+
+  @Test
+  void imageWithoutTagRecordsTheProjectVersion() {
+    assertThat(OperatorSettings.parse(new String[] {"--sidecar-image=localhost:5000/sidecar"}, Map.of()).sidecarVersion())
+        .isEqualTo(ProjectVersion.get());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "--native-sidecars=maybe, --native-sidecars:",
+      "--kubernetes-version=latest, --kubernetes-version:",
+      "--webhook-port=70000, --webhook-port:",
+      "--webhooks=yes, --webhooks:",
+      "--cert-check-interval=0s, --cert-check-interval:"})
+  void badWebhookFlagsAreRefusedNamingTheFlag(String flag, String prefix) {
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {flag}, Map.of())).hasMessageStartingWith(prefix);
   }
 }

@@ -47,6 +47,9 @@ public final class InvalidationValidator {
       String path = paths.get(i);
       if (path == null || !path.startsWith("/")) {
         errors.add(new FieldError(at + "[" + i + "]", "'" + path + "' must start with / (a path, without scheme or host)"));
+      } else if (path.chars().anyMatch(Character::isWhitespace)) {
+        // Events carry paths space-separated, as on the wire: a raw space would split one path in two.
+        errors.add(new FieldError(at + "[" + i + "]", "'" + path + "' contains whitespace: percent-encode it (%20)"));
       }
     }
   }

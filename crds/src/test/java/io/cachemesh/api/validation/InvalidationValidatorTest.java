@@ -36,6 +36,8 @@ class InvalidationValidatorTest {
         Arguments.of("{policyRef: catalog, paths: [/a, products/42]}", "spec.paths[1]", "'products/42' must start with /"),
         Arguments.of("{policyRef: catalog, paths: ['https://shop.example/a']}", "spec.paths[0]", "without scheme or host"),
         Arguments.of("{policyRef: catalog, prefixes: [static/]}", "spec.prefixes[0]", "must start with /"),
+        Arguments.of("{policyRef: catalog, paths: ['/blue shoes']}", "spec.paths[0]", "contains whitespace: percent-encode it"),
+        Arguments.of("{policyRef: catalog, prefixes: ['/a\tb/']}", "spec.prefixes[0]", "contains whitespace"),
         Arguments.of("{policyRef: catalog, all: true, ttlSecondsAfterFinished: -1}", "spec.ttlSecondsAfterFinished", "must be 0 or more"));
   }
 

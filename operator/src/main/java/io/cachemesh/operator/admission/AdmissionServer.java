@@ -2,9 +2,12 @@ package io.cachemesh.operator.admission;
 
 import io.cachemesh.api.CacheInvalidation;
 import io.cachemesh.api.CachePolicy;
+import io.cachemesh.api.validation.InvalidationValidator;
 import io.cachemesh.api.validation.PolicyValidator;
 import io.cachemesh.operator.injection.SidecarInjector;
+import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.PathHandler;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
@@ -31,16 +34,21 @@ public final class AdmissionServer implements AutoCloseable {
   public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionServer.class);
 
+  /** How long {@link #close()} waits for reviews in flight: well under the API server's 10 s webhook timeout. */
+  private static final long DRAIN_MILLIS = 5_000;
+
   private final Undertow undertow;
-  private InetSocketAddress address;
+  private final GracefulShutdownHandler graceful;
+  private volatile InetSocketAddress address;
 
   public AdmissionServer(InetSocketAddress bind, SSLContext ssl, Map<String, AdmissionHandler> routes, int maxBodyBytes) {
     Objects.requireNonNull(ssl, "ssl");
     PathHandler paths = new PathHandler();
     routes.forEach((path, handler) -> paths.addExactPath(path, new ReviewHandler(path, handler, maxBodyBytes)));
+    this.graceful = Handlers.gracefulShutdown(paths);
     this.undertow = Undertow.builder()
         .addHttpsListener(bind.getPort(), bind.getHostString(), ssl)
-        .setHandler(paths)
+        .setHandler(graceful)
         .build();
   }
 
@@ -48,7 +56,7 @@ public final class AdmissionServer implements AutoCloseable {
   public static AdmissionServer cachemesh(
       InetSocketAddress bind, SSLContext ssl, SidecarInjector injector, PolicyLookup lookup) {
     PolicyValidator policies = new PolicyValidator();
-    InvalidationRules invalidations = new InvalidationRules();
+    InvalidationValidator invalidations = new InvalidationValidator();
     Map<String, AdmissionHandler> routes = new LinkedHashMap<>();
     routes.put(MUTATE_PODS, new PodInjectionHandler(injector, lookup));
     routes.put(VALIDATE_POLICIES, new ValidationHandler<>(CachePolicy.class, CachePolicy.KIND, policies::validate));
@@ -69,8 +77,18 @@ public final class AdmissionServer implements AutoCloseable {
     return address;
   }
 
+  /** Refuses new requests (503), waits up to 5 s for the ones in flight, then stops. */
   @Override
   public void close() {
+    graceful.shutdown();
+    try {
+      if (!graceful.awaitShutdown(DRAIN_MILLIS)) {
+        LOG.warn("event=admission_server_drain_timeout waitedMs={}", DRAIN_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     undertow.stop();
+    address = null;
   }
 }

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * cert-manager mode: serves {@code tls.crt} and {@code tls.key} from a mounted Secret directory and
- * reloads them when their content changes. Polls content rather than watching files, because the
+ * reloads them when their content changes; when {@code ca.crt} is there too (cert-manager's CA
+ * issuer writes it), {@code tls.crt} must chain to it, or the files are not served. Polls content rather than watching files, because the
  * kubelet swaps a symlink to update a Secret volume and inotify on the files never fires.
  */
 public final class CertDirectoryReloader {
@@ -77,8 +78,25 @@ public final class CertDirectoryReloader {
       // cert-manager writes the two keys of the Secret at once, but a reader can still see a mix.
       throw new IOException(WebhookCertificates.TLS_KEY + " does not match " + WebhookCertificates.TLS_CRT);
     }
+    Path caFile = directory.resolve(WebhookCertificates.CA_CRT);
+    if (Files.exists(caFile) && !chainsTo(chain, Pem.readCertificates(Files.readAllBytes(caFile)))) {
+      // The caBundle cert-manager injects comes from ca.crt: a chain it does not trust would fail every review.
+      throw new IOException(WebhookCertificates.TLS_CRT + " is not signed by " + WebhookCertificates.CA_CRT);
+    }
     return new TlsIdentity(key, chain);
   }
+
+  /** Each certificate of the chain is signed by the next, and the last by (or is) one of the CAs. */
+  static boolean chainsTo(List<X509Certificate> chain, List<X509Certificate> cas) {
+    for (int i = 0; i + 1 < chain.size(); i++) {
+      if (!RotationPolicy.signedBy(chain.get(i), chain.get(i + 1))) {
+        return false;
+      }
+    }
+    X509Certificate last = chain.getLast();
+    return cas.stream().anyMatch(ca -> ca.equals(last) || RotationPolicy.signedBy(last, ca));
+  }
+
 
   static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
     try {
@@ -102,6 +120,10 @@ public final class CertDirectoryReloader {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(Files.readAllBytes(directory.resolve(WebhookCertificates.TLS_CRT)));
       sha.update(Files.readAllBytes(directory.resolve(WebhookCertificates.TLS_KEY)));
+      Path ca = directory.resolve(WebhookCertificates.CA_CRT);
+      if (Files.exists(ca)) {
+        sha.update(Files.readAllBytes(ca));
+      }
       return sha.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);

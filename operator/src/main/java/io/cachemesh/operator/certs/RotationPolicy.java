@@ -51,7 +51,7 @@ public final class RotationPolicy {
     return now.isBefore(notBefore) || !now.isBefore(renewAt);
   }
 
-  private static boolean signedBy(X509Certificate leaf, X509Certificate ca) {
+  static boolean signedBy(X509Certificate leaf, X509Certificate ca) {
     try {
       leaf.verify(ca.getPublicKey());
       return true;

@@ -1,10 +1,17 @@
 package io.cachemesh.operator.injection;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Finds Services that bypass the sidecar: a Service whose selector selects the pod and whose
@@ -44,6 +51,44 @@ public final class NumericTargetPortCheck {
       }
     }
     return findings;
+  }
+
+  /**
+   * The findings for one pod a policy selects. For an injected pod the app port is where its sidecar
+   * forwards and the name is the sidecar's proxy port; for a pod not injected (yet), what would bypass
+   * the sidecar once it is: the app port {@code upstream} names, and that port's name.
+   */
+  public static List<Finding> forPod(List<Service> services, Pod pod, IntOrString upstream) {
+    PodSpec spec = pod.getSpec();
+    if (spec == null || upstream == null) {
+      return List.of();
+    }
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    Optional<Container> sidecar = Containers.all(spec).filter(c -> InjectionKeys.SIDECAR_NAME.equals(c.getName())).findFirst();
+    if (sidecar.isEmpty()) {
+      return PortTakeover.find(spec, upstream)
+          .map(takeover -> check(services, labels, takeover.number(), takeover.originalName()))
+          .orElse(List.of());
+    }
+    Integer appPort = upstreamPort(sidecar.get().getArgs());
+    String proxyName = sidecar.get().getPorts() == null ? null : sidecar.get().getPorts().stream()
+        .filter(p -> Integer.valueOf(InjectionSettings.PROXY_PORT).equals(p.getContainerPort()))
+        .map(ContainerPort::getName).filter(Objects::nonNull).findFirst().orElse(null);
+    return appPort == null ? List.of() : check(services, labels, appPort, proxyName);
+  }
+
+  /** The port of the sidecar's {@code --upstream http://127.0.0.1:<port>} argument. */
+  private static Integer upstreamPort(List<String> args) {
+    int at = args == null ? -1 : args.indexOf("--upstream");
+    if (at < 0 || at + 1 >= args.size()) {
+      return null;
+    }
+    String url = args.get(at + 1);
+    try {
+      return Integer.valueOf(url.substring(url.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static boolean selects(Map<String, String> selector, Map<String, String> labels) {

@@ -105,21 +105,20 @@ public final class CacheInvalidationReconciler implements Reconciler<CacheInvali
     }
     String namespace = inv.getMetadata().getNamespace();
     String ref = inv.getSpec() == null ? null : inv.getSpec().policyRef();
-    if (ref == null) {
-      return fail(inv, "spec.policyRef: is required", false);
+    CachePolicy policy = ref == null || ref.isBlank() ? null
+        : client.resources(CachePolicy.class).inNamespace(namespace).withName(ref).get();
+    InvalidationEvent event;
+    try {
+      // An invalid spec is reported before a missing policy, and never retried.
+      event = InvalidationEvents.from(inv, policy, "operator/" + namespace + "/" + inv.getMetadata().getName());
+    } catch (IllegalArgumentException e) {
+      return fail(inv, e.getMessage(), false);
     }
-    CachePolicy policy = client.resources(CachePolicy.class).inNamespace(namespace).withName(ref).get();
     if (policy == null) {
       return fail(inv, "CachePolicy " + namespace + "/" + ref + " not found (retrying in case it appears)", true);
     }
     if (policy.getSpec() == null || policy.getSpec().broker() == null) {
       return fail(inv, "CachePolicy " + namespace + "/" + ref + " has no broker: there is no stream to publish to", true);
-    }
-    InvalidationEvent event;
-    try {
-      event = InvalidationEvents.from(inv.getSpec(), policy, "operator/" + namespace + "/" + inv.getMetadata().getName());
-    } catch (IllegalArgumentException e) {
-      return fail(inv, e.getMessage(), false);
     }
     String token = token(inv);
     if (status == null) {

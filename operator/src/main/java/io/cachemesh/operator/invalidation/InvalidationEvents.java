@@ -1,47 +1,55 @@
 package io.cachemesh.operator.invalidation;
 
+import io.cachemesh.api.CacheInvalidation;
 import io.cachemesh.api.CacheInvalidationSpec;
 import io.cachemesh.api.CachePolicy;
 import io.cachemesh.api.PurgeMode;
 import io.cachemesh.api.broker.InvalidationEvent;
+import io.cachemesh.api.broker.MalformedEventException;
+import io.cachemesh.api.validation.FieldError;
+import io.cachemesh.api.validation.InvalidationValidator;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
 
-/** Turns a {@code CacheInvalidation} spec into a stream event, refusing what the event schema cannot carry. */
+/**
+ * Turns a {@code CacheInvalidation} into a stream event. What the spec means is checked by the shared
+ * {@link InvalidationValidator} (the validating webhook runs the same); what is left here is the
+ * event schema: the event must read back as itself, or every sidecar would skip it as malformed.
+ */
 public final class InvalidationEvents {
+  private static final InvalidationValidator VALIDATOR = new InvalidationValidator();
+
   private InvalidationEvents() {}
 
   /**
-   * @throws IllegalArgumentException naming the field, for a spec that cannot be published (a
-   *     value with whitespace, a path not starting with /, nothing to purge)
+   * @param policy the policy purged, for its default mode; null when it does not exist (yet)
+   * @throws IllegalArgumentException with every field error, for an invalidation that cannot be
+   *     published (invalid, or beyond what the event schema carries)
    */
-  public static InvalidationEvent from(CacheInvalidationSpec spec, CachePolicy policy, String origin) {
-    List<String> tags = checked("spec.tags", spec.tags(), false);
-    List<String> paths = checked("spec.paths", spec.paths(), true);
-    List<String> prefixes = checked("spec.prefixes", spec.prefixes(), true);
-    boolean all = Boolean.TRUE.equals(spec.all());
-    if (tags.isEmpty() && paths.isEmpty() && prefixes.isEmpty() && !all) {
-      throw new IllegalArgumentException("spec: name what to purge: tags, paths, prefixes or all");
+  public static InvalidationEvent from(CacheInvalidation invalidation, CachePolicy policy, String origin) {
+    List<FieldError> errors = VALIDATOR.validate(invalidation);
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(errors.stream().map(FieldError::toString).collect(Collectors.joining("; ")));
     }
+    CacheInvalidationSpec spec = invalidation.getSpec();
     PurgeMode mode = spec.mode();
-    if (mode == null && policy.getSpec() != null && policy.getSpec().invalidation() != null) {
+    if (mode == null && policy != null && policy.getSpec() != null && policy.getSpec().invalidation() != null) {
       mode = policy.getSpec().invalidation().mode();
     }
-    return new InvalidationEvent(tags, paths, prefixes, all, mode == null ? PurgeMode.HARD : mode, origin);
+    InvalidationEvent event = new InvalidationEvent(listOf(spec.tags()), listOf(spec.paths()), listOf(spec.prefixes()),
+        Boolean.TRUE.equals(spec.all()), mode == null ? PurgeMode.HARD : mode, origin);
+    try {
+      if (!InvalidationEvent.parse(event.toFields()).equals(event)) {
+        throw new IllegalArgumentException("spec: cannot be carried by an invalidation event unchanged");
+      }
+    } catch (MalformedEventException e) {
+      throw new IllegalArgumentException("spec." + e.getMessage());
+    }
+    return event;
   }
 
-  private static List<String> checked(String field, List<String> values, boolean path) {
-    if (values == null) {
-      return List.of();
-    }
-    for (int i = 0; i < values.size(); i++) {
-      String value = values.get(i);
-      if (value == null || value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
-        throw new IllegalArgumentException(field + "[" + i + "]: must be non-empty with no whitespace");
-      }
-      if (path && !value.startsWith("/")) {
-        throw new IllegalArgumentException(field + "[" + i + "]: '" + value + "' does not start with /");
-      }
-    }
-    return List.copyOf(values);
+  private static List<String> listOf(List<String> values) {
+    return values == null ? List.of() : values.stream().filter(Objects::nonNull).toList();
   }
 }

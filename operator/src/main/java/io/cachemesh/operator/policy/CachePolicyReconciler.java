@@ -12,11 +12,13 @@ import io.cachemesh.operator.OperatorSettings;
 import io.cachemesh.operator.PodContract;
 import io.cachemesh.operator.broker.BrokerConnections;
 import io.cachemesh.operator.broker.BrokerUnavailableException;
+import io.cachemesh.operator.injection.NumericTargetPortCheck;
 import io.cachemesh.operator.ops.EventRecorder;
 import io.cachemesh.operator.ops.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -55,6 +57,8 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
   public static final String NAME = "cachepolicy";
   public static final String FINALIZER = "cachemesh.io/purge";
   static final String KIND = "CachePolicy";
+  /** Event reason and condition reason: a Service targets the app port by number. */
+  static final String NUMERIC_TARGET_PORT = "NumericTargetPort";
   private static final Logger LOG = LoggerFactory.getLogger(CachePolicyReconciler.class);
 
   private final KubernetesClient client;
@@ -72,6 +76,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
   private final Set<String> brokerDown = ConcurrentHashMap.newKeySet();
   private volatile InformerEventSource<Pod, CachePolicy> pods;
   private volatile InformerEventSource<ConfigMap, CachePolicy> configMaps;
+  private volatile InformerEventSource<Service, CachePolicy> services;
 
   public CachePolicyReconciler(KubernetesClient client, OperatorSettings settings, Clock clock, BrokerConnections brokers, EventRecorder events,
       RolloutRestart restarts, OperatorMetrics metrics) {
@@ -106,7 +111,18 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(CachePolicy.class))
             .build(),
         context);
-    return List.of(pods, configMaps);
+    // Every Service of the namespace: any of them may target a selected pod's port by number.
+    services = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Service.class, CachePolicy.class)
+            .withName("services")
+            .withNamespacesInheritedFromController()
+            .withSecondaryToPrimaryMapper(service -> primaries
+                .list(service.getMetadata().getNamespace())
+                .map(ResourceID::fromResource)
+                .collect(Collectors.toSet()))
+            .build(),
+        context);
+    return List.of(pods, configMaps, services);
   }
 
   @Override
@@ -141,12 +157,18 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
 
     List<Pod> selected = pods.list(namespace, pod -> PodSelection.isLive(pod) && PodSelection.selects(policy, pod)).toList();
     HeartbeatReadout heartbeats = readHeartbeats(policy, now);
+    List<String> bypassing = bypassingServices(policy, selected);
     CachePolicyStatus status = PolicyStatusCalculator.compute(
         new PolicyStatusCalculator.Observation(
             Objects.requireNonNullElse(policy.getMetadata().getGeneration(), 0L),
-            hashInForce, errors, selected, heartbeats, settings.sidecarVersion(), now),
+            hashInForce, errors, selected, heartbeats, settings.sidecarVersion(), now, bypassing),
         policy.getStatus());
     handleMissingSidecars(policy, selected, now);
+    if (bypassing.isEmpty()) {
+      events.clear(policy, NUMERIC_TARGET_PORT);
+    } else {
+      events.warnOnce(policy, NUMERIC_TARGET_PORT, String.join("; ", bypassing));
+    }
     metrics.reconciled(KIND, errors == null ? "accepted" : "invalid");
 
     if (!status.equals(policy.getStatus())) {
@@ -161,6 +183,27 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
       });
     }
     return UpdateControl.<CachePolicy>noUpdate().rescheduleAfter(settings.heartbeatInterval());
+  }
+
+  /**
+   * Services of the namespace that reach a selected pod's app port by number, bypassing the sidecar
+   * (only a port name can be taken over), each with the fix; sorted, so an unchanged cluster gives
+   * an unchanged status.
+   */
+  private List<String> bypassingServices(CachePolicy policy, List<Pod> selected) {
+    if (selected.isEmpty() || policy.getSpec() == null || policy.getSpec().upstream() == null) {
+      return List.of();
+    }
+    List<Service> namespaceServices = services.list(policy.getMetadata().getNamespace()).toList();
+    if (namespaceServices.isEmpty()) {
+      return List.of();
+    }
+    return selected.stream()
+        .flatMap(pod -> NumericTargetPortCheck.forPod(namespaceServices, pod, policy.getSpec().upstream().port()).stream())
+        .map(NumericTargetPortCheck.Finding::message)
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   private void applyConfigMap(CachePolicy policy, ConfigMap current, ConfigMap desired) {
@@ -254,6 +297,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
     restartedFor.remove(uid);
     brokerDown.remove(uid);
     events.clear(policy, "SidecarMissing");
+    events.clear(policy, NUMERIC_TARGET_PORT);
     if (policy.getSpec() == null || policy.getSpec().broker() == null) {
       return DeleteControl.defaultDelete();
     }

@@ -16,6 +16,8 @@ public final class Conditions {
   public static final String ACCEPTED = "Accepted";
   public static final String READY = "Ready";
   public static final String BROKER_REACHABLE = "BrokerReachable";
+  /** Present (False) only while a Service reaches selected pods by a numeric targetPort, bypassing the cache. */
+  public static final String SERVICES_REACH_SIDECAR = "ServicesReachSidecar";
 
   private Conditions() {}
 

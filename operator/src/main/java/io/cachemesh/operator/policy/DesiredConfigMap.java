@@ -4,6 +4,7 @@ import io.cachemesh.api.CachePolicy;
 import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.api.compiled.ConfigJson;
 import io.cachemesh.operator.PodContract;
+import io.cachemesh.operator.injection.InjectionKeys;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -18,12 +19,11 @@ import java.util.Objects;
  */
 public final class DesiredConfigMap {
   public static final String DATA_KEY = "config.json";
-  public static final String NAME_SUFFIX = "-cachemesh";
 
   private DesiredConfigMap() {}
 
   public static String nameFor(String policyName) {
-    return policyName + NAME_SUFFIX;
+    return InjectionKeys.configMapName(policyName);
   }
 
   public static ConfigMap desired(CachePolicy policy, CompiledConfig config) {

@@ -35,6 +35,8 @@ public final class PolicyStatusCalculator {
    * @param hashInForce the hash of the config the ConfigMap holds (the new one when accepted, the
    *     last good one when not), or null when there is none yet
    * @param compileErrors null when the spec compiled, else every field error joined
+   * @param bypassingServices one message per Service port that reaches selected pods by a numeric
+   *     targetPort, bypassing the sidecar, with the fix; empty when none does
    */
   public record Observation(
       long generation,
@@ -43,7 +45,12 @@ public final class PolicyStatusCalculator {
       List<Pod> selectedPods,
       HeartbeatReadout heartbeats,
       String sidecarVersion,
-      Instant now) {}
+      Instant now,
+      List<String> bypassingServices) {
+    public Observation {
+      bypassingServices = List.copyOf(bypassingServices);
+    }
+  }
 
   public static CachePolicyStatus compute(Observation in, CachePolicyStatus previous) {
     List<Pod> pods = in.selectedPods().stream()
@@ -88,6 +95,10 @@ public final class PolicyStatusCalculator {
     conditions = in.heartbeats() instanceof HeartbeatReadout.Unavailable down
         ? Conditions.set(conditions, new Conditions.Wanted(Conditions.BROKER_REACHABLE, false, "BrokerUnavailable", down.reason()), generation, in.now())
         : Conditions.remove(conditions, Conditions.BROKER_REACHABLE);
+    conditions = in.bypassingServices().isEmpty()
+        ? Conditions.remove(conditions, Conditions.SERVICES_REACH_SIDECAR)
+        : Conditions.set(conditions, new Conditions.Wanted(Conditions.SERVICES_REACH_SIDECAR, false, "NumericTargetPort",
+            String.join("; ", in.bypassingServices())), generation, in.now());
 
     return new CachePolicyStatus(
         generation,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachemesh.api.CacheInvalidation;
 import io.cachemesh.api.CachePolicy;
+import io.cachemesh.api.validation.InvalidationValidator;
 import io.cachemesh.api.validation.PolicyValidator;
 import io.cachemesh.operator.injection.InjectionFixtures;
 import io.cachemesh.operator.injection.SidecarInjector;
@@ -24,7 +25,7 @@ class AdmissionRobustnessTest {
       new PodInjectionHandler(new SidecarInjector(InjectionFixtures.NATIVE), PolicyLookup.fixed(
           List.of(InjectionFixtures.policy("catalog", null, null, new IntOrString("http"))), Map.of())),
       new ValidationHandler<>(CachePolicy.class, CachePolicy.KIND, new PolicyValidator()::validate),
-      new ValidationHandler<>(CacheInvalidation.class, CacheInvalidation.KIND, new InvalidationRules()::validate));
+      new ValidationHandler<>(CacheInvalidation.class, CacheInvalidation.KIND, new InvalidationValidator()::validate));
 
   @ParameterizedTest
   @ValueSource(strings = {"", "null", "[]", "42", "\"text\"", "{", "{\"apiVersion\":\"admission.k8s.io/v1\"}",

@@ -22,9 +22,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
-import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -33,7 +31,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -86,19 +83,7 @@ class AdmissionServerIT {
         .addToLabels("team", "shop").endMetadata().build()).create();
     client.resources(CachePolicy.class).inNamespace("shop")
         .resource(InjectionFixtures.policy("catalog", null, null, new IntOrString("http"))).create();
-    client.admissionRegistration().v1().mutatingWebhookConfigurations().resource(new MutatingWebhookConfigurationBuilder()
-        .withNewMetadata().withName("cachemesh-injector").endMetadata()
-        .addNewWebhook().withName("pods.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(OPERATOR_NS).withPath(AdmissionServer.MUTATE_PODS)
-        .endService().endClientConfig().endWebhook().build()).create();
-    client.admissionRegistration().v1().validatingWebhookConfigurations().resource(new ValidatingWebhookConfigurationBuilder()
-        .withNewMetadata().withName("cachemesh-validator").endMetadata()
-        .addNewWebhook().withName("cachepolicies.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.VALIDATE_POLICIES).endService().endClientConfig().endWebhook()
-        .addNewWebhook().withName("cacheinvalidations.cachemesh.io").withAdmissionReviewVersions("v1").withSideEffects("None")
-        .withNewClientConfig().withNewService().withName(SERVICE).withNamespace(OPERATOR_NS)
-        .withPath(AdmissionServer.VALIDATE_INVALIDATIONS).endService().endClientConfig().endWebhook().build()).create();
+    WebhookConfigurations.create(client, SERVICE, OPERATOR_NS, "cachemesh-injector", "cachemesh-validator");
 
     clock = new MutableClock(Clock.systemUTC().instant().minus(HEAD_START));
     certificates = new CertificateManager(client, new CertificateSettings(SERVICE, OPERATOR_NS,
@@ -195,7 +180,7 @@ class AdmissionServerIT {
     assertThat(response.path("allowed").asBoolean()).isFalse();
     assertThat(response.path("status").path("code").asInt()).isEqualTo(422);
     assertThat(response.path("status").path("message").asText())
-        .contains("spec.policyRef: is required").contains("spec.paths[1]: must start with '/'").contains("; ");
+        .contains("spec.policyRef: is required").contains("spec.paths[1]: 'relative' must start with /").contains("; ");
   }
 
   @Test
@@ -302,22 +287,7 @@ class AdmissionServerIT {
   }
 
   private static ObjectNode request(String uid, String kind, String operation, String namespace, Object object, Object oldObject) {
-    ObjectNode review = MAPPER.createObjectNode();
-    review.put("apiVersion", "admission.k8s.io/v1");
-    review.put("kind", "AdmissionReview");
-    ObjectNode request = review.putObject("request");
-    request.put("uid", uid);
-    boolean core = kind.equals("Pod");
-    request.putObject("kind").put("group", core ? "" : "cachemesh.io").put("version", core ? "v1" : "v1alpha1").put("kind", kind);
-    request.put("operation", operation);
-    request.put("namespace", namespace);
-    if (object != null) {
-      request.set("object", InjectionFixtures.tree(object));
-    }
-    if (oldObject != null) {
-      request.set("oldObject", InjectionFixtures.tree(oldObject));
-    }
-    return review;
+    return WebhookClient.request(uid, kind, operation, namespace, object, oldObject);
   }
 
   private static JsonNode review(String path, ObjectNode review) throws Exception {
@@ -325,12 +295,7 @@ class AdmissionServerIT {
   }
 
   private static JsonNode review(List<X509Certificate> ca, String path, ObjectNode review) throws Exception {
-    WebhookClient.Response response = new WebhookClient(ca, SERVICE_DNS).post(uri(path), MAPPER.writeValueAsString(review));
-    assertThat(response.status()).as(response.body()).isEqualTo(200);
-    JsonNode body = MAPPER.readTree(response.body().getBytes(StandardCharsets.UTF_8));
-    assertThat(body.path("apiVersion").asText()).isEqualTo("admission.k8s.io/v1");
-    assertThat(body.path("kind").asText()).isEqualTo("AdmissionReview");
-    return body.path("response");
+    return new WebhookClient(ca, SERVICE_DNS).review(uri(path), review);
   }
 
   @Test

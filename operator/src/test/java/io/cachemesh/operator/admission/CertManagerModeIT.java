@@ -55,6 +55,28 @@ class CertManagerModeIT {
     assertThatThrownBy(() -> stale.post(uri, REVIEW)).isInstanceOf(SSLException.class);
   }
 
+  @Test
+  void filesNotSignedByTheMountedCaAreNeverServed(@TempDir Path mounted) throws Exception {
+    WebhookCertificates first = issue();
+    WebhookCertificates other = issue();
+    write(mounted, first);
+    Files.writeString(mounted.resolve("ca.crt"), Pem.certificates(List.of(other.ca())));
+    assertThatThrownBy(() -> CertDirectoryReloader.open(mounted)).isInstanceOf(IOException.class)
+        .hasMessage("tls.crt is not signed by ca.crt");
+
+    write(mounted, first);
+    CertDirectoryReloader reloader = CertDirectoryReloader.open(mounted);
+    server = new AdmissionServer(new InetSocketAddress("127.0.0.1", 0), reloader.serving().sslContext(),
+        Map.of("/review", request -> AdmissionReviews.allow(List.of())), AdmissionServer.DEFAULT_MAX_BODY_BYTES).start();
+    URI uri = URI.create("https://127.0.0.1:" + server.address().getPort() + "/review");
+    WebhookCertificates renewed = issue();
+    write(mounted, renewed);
+    Files.writeString(mounted.resolve("ca.crt"), Pem.certificates(List.of(first.ca())));
+
+    assertThat(reloader.reloadIfChanged()).as("a half-updated directory keeps the current identity").isFalse();
+    assertThat(new WebhookClient(List.of(first.ca()), NAME).serverCertificate(uri)).isEqualTo(first.leaf());
+  }
+
   private WebhookCertificates issue() {
     return issuer.webhookCertificates("cert-manager-ca", List.of(NAME), Duration.ofDays(1), Duration.ofDays(1), List.of());
   }

@@ -23,7 +23,7 @@ class ArgoCdHookExampleTest {
     assertThat(hook.getMetadata().getAnnotations())
         .containsEntry("argocd.argoproj.io/hook", "PostSync")
         .containsEntry("argocd.argoproj.io/hook-delete-policy", "BeforeHookCreation");
-    InvalidationEvent event = InvalidationEvents.from(hook.getSpec(),
+    InvalidationEvent event = InvalidationEvents.from(hook,
         Fixtures.policy(hook.getSpec().policyRef(), null, "redis", null), "operator");
     assertThat(event.mode()).isEqualTo(PurgeMode.SOFT);
     assertThat(event.tags()).isNotEmpty();

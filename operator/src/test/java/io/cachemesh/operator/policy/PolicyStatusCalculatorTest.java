@@ -33,7 +33,7 @@ class PolicyStatusCalculatorTest {
 
   private static CachePolicyStatus compute(List<Pod> pods, HeartbeatReadout beats, String errors, CachePolicyStatus previous) {
     return PolicyStatusCalculator.compute(
-        new PolicyStatusCalculator.Observation(4, HASH, errors, pods, beats, Fixtures.SIDECAR_VERSION, NOW), previous);
+        new PolicyStatusCalculator.Observation(4, HASH, errors, pods, beats, Fixtures.SIDECAR_VERSION, NOW, List.of()), previous);
   }
 
   private static Condition condition(CachePolicyStatus status, String type) {
@@ -64,6 +64,25 @@ class PolicyStatusCalculatorTest {
     assertThat(condition(status, "Accepted").getStatus()).isEqualTo("True");
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(status, "Ready").getReason()).isEqualTo("SidecarMissing");
+  }
+
+  @Test
+  void serviceBypassingTheSidecarIsAConditionThatGoesAwayOnceFixed() {
+    List<Pod> pods = List.of(injected("a", Fixtures.SIDECAR_VERSION, HASH));
+    HeartbeatReadout beats = new HeartbeatReadout.Fresh(List.of(beat("a", HASH, 1, 1)));
+    String finding = "Service web port http targets port 8080 by number, which bypasses the cachemesh sidecar: use targetPort: http";
+
+    CachePolicyStatus bypassed = PolicyStatusCalculator.compute(new PolicyStatusCalculator.Observation(
+        4, HASH, null, pods, beats, Fixtures.SIDECAR_VERSION, NOW, List.of(finding)), null);
+    CachePolicyStatus fixed = compute(pods, beats, null, bypassed);
+
+    assertThat(condition(bypassed, Conditions.SERVICES_REACH_SIDECAR)).satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo("NumericTargetPort");
+      assertThat(c.getMessage()).isEqualTo(finding);
+    });
+    assertThat(condition(bypassed, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(fixed, Conditions.SERVICES_REACH_SIDECAR)).isNull();
   }
 
   @Test
@@ -128,7 +147,7 @@ class PolicyStatusCalculatorTest {
     CachePolicyStatus first = compute(pods, beats, null, null);
 
     CachePolicyStatus second = PolicyStatusCalculator.compute(
-        new PolicyStatusCalculator.Observation(4, HASH, null, pods, beats, Fixtures.SIDECAR_VERSION, NOW.plusSeconds(60)), first);
+        new PolicyStatusCalculator.Observation(4, HASH, null, pods, beats, Fixtures.SIDECAR_VERSION, NOW.plusSeconds(60), List.of()), first);
 
     assertThat(second).isEqualTo(first);
   }
