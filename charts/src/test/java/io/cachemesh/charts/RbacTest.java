@@ -17,20 +17,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The chart grants exactly what operator/README.md's RBAC table and WEBHOOKS.md's certificate mode list. */
+/**
+ * The chart grants exactly what operator/README.md's RBAC table lists: rows scoped to the operator's
+ * or the lease's namespace in a Role of the release namespace, every other row in the ClusterRole.
+ */
 class RbacTest {
   private static final String NAME = "cachemesh-operator";
-  private static final Pattern ROW = Pattern.compile("^\\| `([^`]*)` \\| (.+?) \\| ([a-z, ]+) \\|");
-
-  /** WEBHOOKS.md "Certificates": the generated-certificate mode's additions (cluster-wide unless noted). */
-  private static final Set<Grant> WEBHOOK_CLUSTER = Set.of(
-      new Grant("", "namespaces", "list"), new Grant("", "namespaces", "watch"),
-      new Grant("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get"),
-      new Grant("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "patch"),
-      new Grant("admissionregistration.k8s.io", "validatingwebhookconfigurations", "get"),
-      new Grant("admissionregistration.k8s.io", "validatingwebhookconfigurations", "patch"));
-  private static final Set<Grant> WEBHOOK_SECRET = Set.of(
-      new Grant("", "secrets", "get"), new Grant("", "secrets", "create"), new Grant("", "secrets", "update"));
+  private static final Pattern ROW = Pattern.compile("^\\| `([^`]*)` \\| (.+?) \\| ([a-z, ]+) \\| ([^|]+) \\|");
 
   record Grant(String group, String resource, String verb) implements Comparable<Grant> {
     @Override
@@ -42,14 +35,8 @@ class RbacTest {
   @Test
   void clusterRoleAndRoleGrantExactlyTheReadmeTableAndTheWebhookNeeds() throws IOException {
     ChartRender render = ChartRender.of("defaults");
-    Set<Grant> readme = readmeTable();
-    Set<Grant> leases = filter(readme, "leases");
-
-    Set<Grant> expectedCluster = new TreeSet<>(readme);
-    expectedCluster.removeAll(leases);
-    expectedCluster.addAll(WEBHOOK_CLUSTER);
-    Set<Grant> expectedRole = new TreeSet<>(leases);
-    expectedRole.addAll(WEBHOOK_SECRET);
+    Set<Grant> expectedCluster = readmeTable(false);
+    Set<Grant> expectedRole = readmeTable(true);
 
     assertThat(grants(render.one(ClusterRole.class, NAME).getRules())).containsExactlyElementsOf(expectedCluster);
     assertThat(grants(render.one(Role.class, NAME).getRules())).containsExactlyElementsOf(expectedRole);
@@ -57,12 +44,13 @@ class RbacTest {
 
   @Test
   void readmeTableIsReadCompletely() throws IOException {
-    Set<Grant> readme = readmeTable();
+    Set<Grant> readme = new TreeSet<>(readmeTable(false));
+    readme.addAll(readmeTable(true));
 
     assertThat(readme).contains(new Grant("cachemesh.io", "cachepolicies/status", "patch"),
         new Grant("apps", "statefulsets", "patch"), new Grant("authorization.k8s.io", "selfsubjectrulesreviews", "create"),
         new Grant("coordination.k8s.io", "leases", "create"));
-    assertThat(readme.stream().map(Grant::resource).distinct()).hasSize(13);
+    assertThat(readme.stream().map(Grant::resource).distinct()).hasSize(18);
   }
 
   @Test
@@ -109,13 +97,18 @@ class RbacTest {
         .getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(NAME);
   }
 
-  static Set<Grant> readmeTable() throws IOException {
+  /** @param namespaced the rows granted in the operator's (or the lease's) namespace, else the cluster-wide rows */
+  static Set<Grant> readmeTable(boolean namespaced) throws IOException {
     String readme = Files.readString(Repository.ROOT.resolve("operator/README.md"));
     String section = readme.substring(readme.indexOf("## RBAC"), readme.indexOf("## Tests"));
     Set<Grant> out = new TreeSet<>();
     for (String line : section.lines().toList()) {
       Matcher m = ROW.matcher(line);
       if (!m.find()) {
+        continue;
+      }
+      String scope = m.group(4).strip();
+      if (namespaced != (scope.startsWith("operator namespace") || scope.startsWith("lease namespace"))) {
         continue;
       }
       String group = m.group(1).replace("\"", "");
@@ -142,12 +135,6 @@ class RbacTest {
         }
       }
     }
-    return out;
-  }
-
-  private static Set<Grant> filter(Set<Grant> grants, String resource) {
-    Set<Grant> out = new TreeSet<>();
-    grants.stream().filter(g -> g.resource().equals(resource)).forEach(out::add);
     return out;
   }
 }
