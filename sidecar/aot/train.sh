@@ -4,7 +4,7 @@
 # a throw-away origin, serve misses, hits, a pass-through, a purge and the ops endpoints, stop with
 # SIGTERM (the cache is written when the JVM exits).
 #
-#   sidecar/aot/train.sh [out.aot]          # default sidecar/target/sidecar.aot
+#   sidecar/aot/train.sh [out.aot]          # default sidecar/target/sidecar.aot; SIDECAR_JAR=... for another jar
 #   java -XX:AOTCache=sidecar/target/sidecar.aot <same JVM flags> -jar sidecar/target/sidecar.jar ...
 #
 # The cache is only used by the same JDK build, the same jar (path and mtime) and compatible JVM
@@ -13,7 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/sidecar/target/sidecar.jar"
+JAR=${SIDECAR_JAR:-"$ROOT/sidecar/target/sidecar.jar"}
 ORIGIN_JAR="$ROOT/e2e/target/bench-origin.jar"
 OUT=${1:-"$ROOT/sidecar/target/sidecar.aot"}
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseSerialGC -XX:+UseCompactObjectHeaders"}
