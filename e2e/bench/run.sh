@@ -14,8 +14,12 @@ WORK=${WORK:-/tmp/cachemesh-bench}
 ORIGIN_PORT=18000 SIDECAR_PORT=18080 NGINX_PORT=18081 VARNISH_PORT=18082 OPS_PORT=18090 ADMIN_PORT=18091
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java"
-# Sidecar JVM flags: a small serial-GC heap sized for a 32 MiB memory tier, compact headers.
-SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx64m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss512k -XX:+UseCompactObjectHeaders -XX:TieredStopAtLevel=4"}
+# Sidecar JVM flags (see sidecar/README.md "JVM flags"): a small serial-GC heap sized for a 32 MiB
+# memory tier, a bounded direct-buffer pool, compact headers, no perf-data file, freed C2 arenas
+# returned to the OS.
+SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx64m -XX:MaxDirectMemorySize=16m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss512k -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000"}
+# AOT=0 measures the sidecar without the JDK 25 AOT cache (built below by sidecar/aot/train.sh).
+AOT=${AOT:-1}
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx || ! need varnishd; then
@@ -27,6 +31,10 @@ if [ ! -f "$ROOT/sidecar/target/sidecar.jar" ] || [ ! -f "$ROOT/e2e/target/bench
 fi
 
 rm -rf "$WORK" && mkdir -p "$WORK"
+if [ "$AOT" = 1 ]; then
+  SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS" "$ROOT/sidecar/aot/train.sh" "$WORK/sidecar.aot" >/dev/null
+  SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/sidecar.aot"
+fi
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
