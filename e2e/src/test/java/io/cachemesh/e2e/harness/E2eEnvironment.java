@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -91,7 +92,8 @@ public final class E2eEnvironment implements AutoCloseable {
   public void brokerSecret(String name) {
     client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
             .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
-            .withStringData(Map.of("url", redis.url()))
+            // data, not stringData: the mock API server does not fold stringData into data as the real one does.
+            .withData(Map.of("url", Base64.getEncoder().encodeToString(redis.url().getBytes(StandardCharsets.UTF_8))))
             .build())
         .createOr(NonDeletingOperation::update);
   }

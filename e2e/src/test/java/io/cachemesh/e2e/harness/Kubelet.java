@@ -90,7 +90,14 @@ public final class Kubelet implements AutoCloseable {
       if (volume.getConfigMap() != null) {
         ConfigVolume config = new ConfigVolume(volume.getConfigMap().getName(), dir);
         configVolumes.add(config);
-        write(config, client.configMaps().inNamespace(namespace).withName(config.configMap()).get());
+        // As the kubelet: a pod whose ConfigMap volume does not exist yet waits for it (bounded here).
+        ConfigMap content = org.awaitility.Awaitility.await(name + " waits for ConfigMap " + config.configMap())
+            .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(100))
+            .until(() -> client.configMaps().inNamespace(namespace).withName(config.configMap()).get(),
+                java.util.Objects::nonNull);
+        write(config, content);
+      } else if (volume.getSecret() != null) {
+        projectSecret(volume.getSecret().getSecretName(), dir);
       }
     }
     SidecarProcess process = SidecarProcess.start("sidecar-" + name, args(sidecar.getArgs(), mounts), env(pod, sidecar));
@@ -186,6 +193,29 @@ public final class Kubelet implements AutoCloseable {
         Path tmp = volume.dir().resolve(".." + entry.getKey() + ".tmp");
         Files.writeString(tmp, entry.getValue(), StandardCharsets.UTF_8);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Secrets are projected once at start (the sidecar reads them when it connects). */
+  private void projectSecret(String name, Path dir) {
+    io.fabric8.kubernetes.api.model.Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+    if (secret == null) {
+      throw new IllegalStateException("secret " + name + " does not exist: the kubelet would not start the pod");
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    if (secret.getData() != null) {
+      secret.getData().forEach((k, v) -> files.put(k,
+          new String(java.util.Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+    }
+    if (secret.getStringData() != null) {
+      files.putAll(secret.getStringData());
+    }
+    try {
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        Files.writeString(dir.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

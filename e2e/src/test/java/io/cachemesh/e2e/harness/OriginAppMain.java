@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code Cache-Control: public, max-age=60}) so that what keeps a response out of a shared cache
  * is the sidecar's judgement, not the origin's. Routes:
  * <ul>
- *   <li>{@code /whoami}: echoes the Authorization, Cookie and query it received (a per-user page);</li>
+ *   <li>{@code /whoami...}: echoes the Authorization, Cookie and query it received (a per-user page);</li>
  *   <li>{@code /login}: sets a session cookie;</li>
  *   <li>{@code /vary}: {@code Vary: Accept-Language}, echoes it;</li>
- *   <li>{@code /slow?ms=N}: answers after N ms;</li>
+ *   <li>{@code /slow...?ms=N}: answers after N ms;</li>
  *   <li>{@code /maxage/N/...}: {@code max-age=N};</li>
  *   <li>anything else: a page tagged {@code Surrogate-Key: page:<path>}, body with its hit number;</li>
  *   <li>{@code /__admin/fail?on=true|false}: every non-admin route answers 503 while on;</li>
@@ -70,7 +70,8 @@ public final class OriginAppMain {
       return;
     }
     exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "public, max-age=60");
-    switch (path) {
+    String route = path.startsWith("/whoami") ? "/whoami" : path.startsWith("/slow") ? "/slow" : path;
+    switch (route) {
       case "/whoami" -> send(exchange, 200, "text/plain", "auth=" + header(exchange, "Authorization")
           + "\ncookie=" + header(exchange, "Cookie") + "\nquery=" + sortedQuery(exchange) + "\nhit=" + hit);
       case "/login" -> {
