@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
  * {@code KUBECONFIG}), leader election off, short heartbeat and retry intervals so status converges
  * within the suite's budget. Ready when {@code /readyz} answers 200.
  *
- * <p>The webhook flags ({@code --webhooks}, {@code --webhook-port}...) are not passed: the operator
- * on this branch has no admission server in its process, so the harness calls the injector itself
- * (see {@link Admission}).
+ * <p>Webhooks are off ({@code CACHEMESH_WEBHOOKS=false}): the harness runs the injector itself
+ * (see {@link Admission}). To go through the operator's webhook instead: drop that variable, pass
+ * {@code --webhook-port=<free port>} and {@code --webhook-namespace}, create the
+ * Mutating/ValidatingWebhookConfiguration objects in the mock server, and send AdmissionReviews
+ * over HTTPS trusting the {@code ca.crt} of the webhook Secret.
  */
 public final class OperatorProcess implements AutoCloseable {
   private static final Pattern HEALTH = Pattern.compile("event=health_listening port=(\\d+)");
@@ -58,7 +60,10 @@ public final class OperatorProcess implements AutoCloseable {
     flags.addAll(extraFlags);
     process = ManagedProcess.start("operator",
         Jvm.jarPlus(E2eDirs.operatorJar(), MAIN, MISSING_FROM_JAR, "256m", flags),
-        Map.of("KUBECONFIG", api.kubeconfig().toString(), "HOSTNAME", "operator-e2e"));
+        Map.of("KUBECONFIG", api.kubeconfig().toString(), "HOSTNAME", "operator-e2e",
+            // By environment, not flag: an operator without webhooks ignores it, one with them
+            // (default on) would otherwise need webhook configurations the mock server does not have.
+            "CACHEMESH_WEBHOOKS", "false"));
     healthPort = Integer.parseInt(process.awaitLog(HEALTH, Duration.ofSeconds(90)));
     await("operator /readyz").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
       process.requireAlive();
