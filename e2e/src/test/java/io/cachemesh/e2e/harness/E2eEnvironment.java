@@ -1,0 +1,117 @@
+package io.cachemesh.e2e.harness;
+
+import io.cachemesh.api.CachePolicy;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The processes every scenario shares, started once per test run (see {@link E2eExtension}): a
+ * Redis, the mock API server, the operator, the origin app, and the harness's kubelet, admission
+ * step and garbage collector. Scenarios keep apart by using their own policy and pod names.
+ */
+public final class E2eEnvironment implements AutoCloseable {
+  public static final String NAMESPACE = "shop";
+  public static final String OPERATOR_NAMESPACE = "cachemesh-system";
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final RedisProcess redis;
+  private final MockApiServer api;
+  private final OperatorProcess operator;
+  private final OriginApp origin;
+  private final Kubelet kubelet;
+  private final Admission admission;
+
+  private E2eEnvironment() {
+    try {
+      redis = track(RedisProcess.start());
+      api = track(MockApiServer.start(NAMESPACE));
+      origin = track(OriginApp.start());
+      operator = track(OperatorProcess.start(api, NAMESPACE, List.of()));
+      kubelet = track(new Kubelet(api.client(), NAMESPACE));
+      track(new GarbageCollector(api.client(), NAMESPACE));
+      admission = new Admission(api.client(), OPERATOR_NAMESPACE);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static E2eEnvironment start() {
+    return new E2eEnvironment();
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    started.add(closeable);
+    return closeable;
+  }
+
+  public RedisProcess redis() {
+    return redis;
+  }
+
+  public KubernetesClient client() {
+    return api.client();
+  }
+
+  public OperatorProcess operator() {
+    return operator;
+  }
+
+  public OriginApp origin() {
+    return origin;
+  }
+
+  public Kubelet kubelet() {
+    return kubelet;
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  /** {@code kubectl apply -f -} of a CachePolicy YAML: created, or replacing the spec of the existing one. */
+  public CachePolicy apply(String yaml) {
+    CachePolicy policy = client().resources(CachePolicy.class)
+        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).item();
+    return client().resources(CachePolicy.class).inNamespace(NAMESPACE).resource(policy)
+        .createOr(NonDeletingOperation::update);
+  }
+
+  public CachePolicy policy(String name) {
+    return client().resources(CachePolicy.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  /** A Secret with the broker URL of the harness's Redis, as a policy's {@code spec.broker.secretName}. */
+  public void brokerSecret(String name) {
+    client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+            .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
+            // data, not stringData: the mock API server does not fold stringData into data as the real one does.
+            .withData(Map.of("url", Base64.getEncoder().encodeToString(redis.url().getBytes(StandardCharsets.UTF_8))))
+            .build())
+        .createOr(NonDeletingOperation::update);
+  }
+
+  /** Pods of one policy, stopped and deleted together. */
+  public Workload workload(String policy) {
+    return new Workload(this, policy);
+  }
+
+  @Override
+  public void close() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        // Keep stopping the others; the failure is reported on stderr, where surefire keeps it.
+        System.err.println("event=e2e_stop_failed what=" + started.get(i).getClass().getSimpleName() + " reason=" + e);
+      }
+    }
+  }
+}
