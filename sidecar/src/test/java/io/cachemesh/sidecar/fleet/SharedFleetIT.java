@@ -1,6 +1,7 @@
 package io.cachemesh.sidecar.fleet;
 
 import static io.cachemesh.sidecar.testing.FleetHarness.awaitSharedWrites;
+import static io.cachemesh.sidecar.testing.FleetHarness.compact;
 import static io.cachemesh.sidecar.testing.FleetHarness.inspect;
 import static io.cachemesh.sidecar.testing.FleetHarness.metric;
 import static io.cachemesh.sidecar.testing.FleetHarness.purge;
@@ -48,36 +49,6 @@ class SharedFleetIT {
     return fleet.get(replica, path);
   }
 
-  /** Each replica holds the entry: the first from the origin, the others from the shared tier. */
-  private void warm(String path) throws Exception {
-    int written = (int) metric(fleet.get(0), "cachemesh_shared_writes_total", "result=\"stored\"");
-    get(0, path);
-    awaitSharedWrites(fleet.get(0), written + 1);
-    for (int i = 1; i < fleet.sidecars.size(); i++) {
-      get(i, path);
-    }
-  }
-
-  /** Time until no replica holds {@code path} in either tier (inspect answers 404 everywhere). */
-  private Duration awaitGoneEverywhere(String path) throws Exception {
-    long start = System.nanoTime();
-    for (SidecarFixture s : fleet.sidecars) {
-      SidecarFixture.await(path + " gone from both tiers", PROPAGATION_BOUND, () -> {
-        try {
-          return inspect(s, path).statusCode() == 404;
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-    }
-    return Duration.ofNanos(System.nanoTime() - start);
-  }
-
-  /** The admin API pretty-prints its JSON. */
-  private static String compact(String json) {
-    return json.replaceAll("\\s", "");
-  }
-
   @Test
   void missOnOneReplicaIsServedToTheOthersFromTheSharedTierAndFillsTheirMemory() throws Exception {
     start(3);
@@ -101,17 +72,17 @@ class SharedFleetIT {
   @Test
   void tagPurgeFromTheAdminApiOrARawXaddEmptiesBothTiersOfEveryReplicaWithinTheBound() throws Exception {
     start(3);
-    warm("/products/1");
-    warm("/products/2");
+    fleet.warm("/products/1");
+    fleet.warm("/products/2");
     assertThat(fleet.origin.hits("/products/1")).isEqualTo(1);
 
     HttpResponse<String> purged = purge(fleet.get(0), "kind=tag&value=product:1");
-    Duration viaAdmin = awaitGoneEverywhere("/products/1");
+    Duration viaAdmin = fleet.awaitGoneEverywhere("/products/1", PROPAGATION_BOUND);
     try (Jedis raw = new Jedis("127.0.0.1", fleet.redis.port())) {
       raw.xadd(BrokerKeys.events(new PolicyId("shop", "catalog")), StreamEntryID.NEW_ENTRY,
           Map.of("v", "1", "tags", "product:2", "mode", "hard", "origin", "django"));
     }
-    Duration viaXadd = awaitGoneEverywhere("/products/2");
+    Duration viaXadd = fleet.awaitGoneEverywhere("/products/2", PROPAGATION_BOUND);
 
     assertThat(purged.statusCode()).isEqualTo(200);
     assertThat(compact(purged.body())).contains("\"published\":true").contains("\"scope\":\"fleet\"");
@@ -129,7 +100,7 @@ class SharedFleetIT {
   @Test
   void localAdminPurgeTouchesOnlyThatReplica() throws Exception {
     start(2);
-    warm("/products/5");
+    fleet.warm("/products/5");
 
     HttpResponse<String> purged = purge(fleet.get(0), "kind=tag&value=product:5&local=true");
 
@@ -141,10 +112,10 @@ class SharedFleetIT {
   @Test
   void unsafeRequestThroughOneReplicaPurgesTheResourceOnTheOthers() throws Exception {
     start(2);
-    warm("/products/3");
+    fleet.warm("/products/3");
 
     Reply post = fleet.send(0, "POST", "/products/3");
-    awaitGoneEverywhere("/products/3");
+    fleet.awaitGoneEverywhere("/products/3", PROPAGATION_BOUND);
     version.set(2);
 
     assertThat(post.status()).isEqualTo(200);
@@ -154,7 +125,7 @@ class SharedFleetIT {
   @Test
   void softPurgeServesStaleOnEveryReplicaWhileExactlyOneRefetchHappens() throws Exception {
     start(2);
-    warm("/products/4");
+    fleet.warm("/products/4");
     purge(fleet.get(0), "kind=tag&value=product:4&soft=true");
     for (SidecarFixture s : fleet.sidecars) {
       SidecarFixture.await("soft purge applied", PROPAGATION_BOUND,

@@ -45,6 +45,7 @@ public final class FleetHarness implements AutoCloseable {
   public final RedisProcess redis;
   public final TestOrigin origin;
   public final List<SidecarFixture> sidecars = new ArrayList<>();
+  private final CompiledConfig config;
 
   public FleetHarness(int replicas) throws Exception {
     this(replicas, POLICY);
@@ -53,11 +54,18 @@ public final class FleetHarness implements AutoCloseable {
   public FleetHarness(int replicas, String policy) throws Exception {
     redis = RedisServers.start();
     origin = new TestOrigin();
-    CompiledConfig config = SidecarFixture.compile(policy);
+    config = SidecarFixture.compile(policy);
     for (int i = 0; i < replicas; i++) {
-      sidecars.add(SidecarFixture.caching(SidecarFixture.options(origin.url(), null, SidecarFixture.FAST_TIMEOUTS,
-          broker(redis.url(), "pod-" + i)), config));
+      addSidecar(redis.url());
     }
+  }
+
+  /** Starts one more replica, reaching Redis at {@code redisUrl} (e.g. through a {@link TcpRelay}). */
+  public SidecarFixture addSidecar(String redisUrl) {
+    SidecarFixture s = SidecarFixture.caching(SidecarFixture.options(origin.url(), null, SidecarFixture.FAST_TIMEOUTS,
+        broker(redisUrl, "pod-" + sidecars.size())), config);
+    sidecars.add(s);
+    return s;
   }
 
   public static BrokerSource broker(String redisUrl, String pod) {
@@ -109,6 +117,36 @@ public final class FleetHarness implements AutoCloseable {
       i = eol + 2 + size + 2;
     }
     return out.toString();
+  }
+
+  /** Each replica holds the entry: the first from the origin, the others from the shared tier. */
+  public void warm(String path) throws Exception {
+    int written = (int) metric(sidecars.get(0), "cachemesh_shared_writes_total", "result=\"stored\"");
+    get(0, path);
+    awaitSharedWrites(sidecars.get(0), written + 1);
+    for (int i = 1; i < sidecars.size(); i++) {
+      get(i, path);
+    }
+  }
+
+  /** Waits until no replica holds {@code path} in either tier (inspect answers 404 everywhere); returns how long that took. */
+  public Duration awaitGoneEverywhere(String path, Duration bound) throws Exception {
+    long start = System.nanoTime();
+    for (SidecarFixture s : sidecars) {
+      SidecarFixture.await(path + " gone from both tiers", bound, () -> {
+        try {
+          return inspect(s, path).statusCode() == 404;
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** The admin API pretty-prints its JSON: without whitespace, assertions can name exact fields. */
+  public static String compact(String json) {
+    return json.replaceAll("\\s", "");
   }
 
   public SidecarFixture get(int i) {
