@@ -62,9 +62,9 @@ class StandaloneStartupIT {
   static Stream<Arguments> invalidPolicies() {
     String header = "apiVersion: cachemesh.io/v1alpha1\nkind: CachePolicy\nmetadata:\n  name: bad\nspec:\n";
     return Stream.of(
-        Arguments.of(header + "  defaults:\n    ttl: 30s\n", "spec.upstream.port: is required"),
+        Arguments.of(header + "  defaults:\n    ttl: 30s\n", "spec.upstream: is required"),
         Arguments.of(header + "  upstream:\n    port: 8000\n  defaults:\n    tll: 30s\n", "spec.defaults.tll: unknown field"),
-        Arguments.of("kind: [unclosed\n", "kind: "));
+        Arguments.of("kind: [unclosed\n", "is not valid YAML"));
   }
 
   @ParameterizedTest
