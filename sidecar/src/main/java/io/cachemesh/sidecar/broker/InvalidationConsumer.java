@@ -69,6 +69,7 @@ public final class InvalidationConsumer implements AutoCloseable {
   private final Timer propagation;
   private final Map<String, Counter> gaps = new ConcurrentHashMap<>();
   private final CountDownLatch stop = new CountDownLatch(1);
+  private final Gauge connectedGauge;
 
   private volatile String lastId;
   private volatile boolean connected;
@@ -100,7 +101,7 @@ public final class InvalidationConsumer implements AutoCloseable {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
-    Gauge.builder("cachemesh.broker.connected", this, c -> c.connected ? 1 : 0)
+    this.connectedGauge = Gauge.builder("cachemesh.broker.connected", this, c -> c.connected ? 1 : 0)
         .description("1 while the invalidation stream is being read")
         .tag("policy", policy.toString())
         .register(registry);
@@ -306,6 +307,8 @@ public final class InvalidationConsumer implements AutoCloseable {
       current = thread;
     }
     stop.countDown();
+    // A successor for the same policy (a keyVersion change) registers its own gauge: this one must not shadow it.
+    registry.remove(connectedGauge);
     if (current != null) {
       try {
         if (!current.join(settings.block().plusSeconds(2))) {

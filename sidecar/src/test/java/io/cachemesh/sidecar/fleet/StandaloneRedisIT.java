@@ -6,14 +6,13 @@ import io.cachemesh.api.broker.BrokerKeys;
 import io.cachemesh.api.compiled.PolicyId;
 import io.cachemesh.sidecar.Main;
 import io.cachemesh.sidecar.testing.FleetHarness;
+import io.cachemesh.sidecar.testing.ProcessLines;
 import io.cachemesh.sidecar.testing.RawHttp;
 import io.cachemesh.sidecar.testing.SidecarFixture;
 import io.cachemesh.sidecar.testing.TestOrigin;
 import io.cachemesh.sidecar.testing.redis.RedisProcess;
 import io.cachemesh.sidecar.testing.redis.RedisServers;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,21 +60,7 @@ class StandaloneRedisIT {
     builder.environment().put("CACHEMESH_REDIS_HMAC_KEY", new String(FleetHarness.HMAC, StandardCharsets.UTF_8));
     Process p = builder.start();
     processes.add(p);
-    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        r.lines().forEach(lines::add);
-      } catch (IOException e) {
-        lines.add("read failed: " + e);
-      }
-    });
-    List<String> seen = new ArrayList<>();
-    while (seen.stream().noneMatch(l -> l.contains("event=started"))) {
-      String line = lines.poll(30, TimeUnit.SECONDS);
-      assertThat(line).as("startup output so far: %s", seen).isNotNull();
-      seen.add(line);
-    }
-    assertThat(String.join("\n", seen)).contains("event=fleet_bound policy=shop/catalog").contains("shared=true");
+    assertThat(new ProcessLines(p).until("event=started")).contains("event=fleet_bound policy=shop/catalog").contains("shared=true");
     return listen;
   }
 
