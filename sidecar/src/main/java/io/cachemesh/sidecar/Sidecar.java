@@ -2,6 +2,8 @@ package io.cachemesh.sidecar;
 
 import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.sidecar.admin.AdminServer;
+import io.cachemesh.sidecar.broker.FleetBinding;
+import io.cachemesh.sidecar.broker.PolicyFleet;
 import io.cachemesh.sidecar.cli.Options;
 import io.cachemesh.sidecar.config.ConfigWatcher;
 import io.cachemesh.sidecar.config.Engines;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
+  private static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
 
   static {
     // Undertow and XNIO log through JBoss Logging: route it to the same slf4j output.
@@ -42,6 +45,7 @@ public final class Sidecar implements AutoCloseable {
   private final AdminServer admin;
   private final OpsServer ops;
   private final ConfigWatcher watcher;
+  private final FleetBinding fleet;
   private volatile boolean serving;
 
   /**
@@ -51,6 +55,11 @@ public final class Sidecar implements AutoCloseable {
   public Sidecar(Options options, CompiledConfig initial, Engines.Factory engines, Clock clock) {
     this.options = options;
     this.engine = new LiveEngine(config -> engines.create(config, metrics.registry()));
+    this.fleet = options.broker() == null ? null : new FleetBinding(options.broker(),
+        new PolicyFleet.Identity(options.broker().pod(), version(), HEARTBEAT_INTERVAL), clock, metrics.registry());
+    if (fleet != null) {
+      engine.setListener(fleet);
+    }
     if (initial != null) {
       engine.apply(initial);
     }
@@ -78,9 +87,19 @@ public final class Sidecar implements AutoCloseable {
         options.standalone() ? "standalone" : "injected");
     LOG.info("event=listening role=admin address={} endpoints=\"POST /purge, GET /inspect, GET /config\"", hostPort(admin.address()));
     LOG.info("event=listening role=ops address={} endpoints=\"/healthz, /ready, /metrics\"", hostPort(ops.address()));
+    if (options.broker() != null) {
+      LOG.info("event=broker source={} pod={} note=\"connects lazily; Redis down means memory and upstream only\"",
+          options.broker(), options.broker().pod());
+    }
     LOG.info("event=started ready={} startup_ms={}", ready(), ProcessHandle.current().info().startInstant()
         .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L));
     Thread.ofVirtual().name("jvm-metrics").start(metrics::bindJvmAndProcess);
+  }
+
+  /** The project version from the jar's manifest; "dev" when run from classes. */
+  private static String version() {
+    String v = Sidecar.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 
   /** Serving, with a config loaded at least once (a later failed reload or a deletion keeps it ready). */
@@ -127,6 +146,9 @@ public final class Sidecar implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.warn("event=config_watcher_close_failed reason=\"{}\"", e.getMessage());
+    }
+    if (fleet != null) {
+      fleet.close();
     }
     upstream.close();
     io.close();

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /** Parses admin requests (query parameters or a JSON object) into engine values, naming what is wrong. */
 final class AdminParams {
-  private static final Set<String> PURGE_PARAMS = Set.of("kind", "value", "values", "soft");
+  private static final Set<String> PURGE_PARAMS = Set.of("kind", "value", "values", "soft", "local");
 
   private AdminParams() {}
 
@@ -30,7 +30,7 @@ final class AdminParams {
   static Purge purge(Map<String, List<String>> params) throws BadParameterException {
     for (String name : params.keySet()) {
       if (!PURGE_PARAMS.contains(name)) {
-        throw new BadParameterException(name, "unknown parameter (use kind, value/values, soft)");
+        throw new BadParameterException(name, "unknown parameter (use kind, value/values, soft, local)");
       }
     }
     String kindText = single(params, "kind");
@@ -67,6 +67,11 @@ final class AdminParams {
       }
     }
     return new Purge(kind, values, bool(params, "soft"));
+  }
+
+  /** {@code local=true}: purge only this replica (its memory tier), publish nothing. */
+  static boolean localOnly(Map<String, List<String>> params) throws BadParameterException {
+    return bool(params, "local");
   }
 
   /**

@@ -9,6 +9,7 @@ import io.cachemesh.api.compiled.ConfigJson;
 import io.cachemesh.sidecar.engine.CacheAdmin;
 import io.cachemesh.sidecar.engine.CacheRequest;
 import io.cachemesh.sidecar.engine.Purge;
+import io.cachemesh.sidecar.engine.PurgeResult;
 import io.cachemesh.sidecar.http.HostPort;
 import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.http.SmallServer;
@@ -91,14 +92,36 @@ public final class AdminServer implements AutoCloseable {
       params = AdminParams.fromJson(json, readBody(exchange));
     }
     Purge purge = AdminParams.purge(params);
-    long count = admin.purge(purge);
-    LOG.info("event=purge kind={} values={} soft={} count={}", purge.kind(), purge.values().size(), purge.soft(), count);
+    boolean local = AdminParams.localOnly(params);
+    PurgeResult result = local ? PurgeResult.local(admin.purge(purge)) : admin.purgeEverywhere(purge);
+    LOG.info("event=purge kind={} values={} soft={} count={} local={} event_id={}", purge.kind(), purge.values().size(),
+        purge.soft(), result.purged(), local, result.eventId());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("kind", purge.kind().name().toLowerCase(java.util.Locale.ROOT));
     out.put("values", purge.values());
     out.put("soft", purge.soft());
-    out.put("purged", count);
+    out.put("purged", result.purged());
+    if (result.fleet()) {
+      // Published: every replica applies it. Not published (Redis down): applied here only, say so.
+      out.put("sharedPurged", result.sharedPurged());
+      out.put("published", result.eventId() != null);
+      if (result.eventId() != null) {
+        out.put("eventId", result.eventId());
+      }
+    }
+    out.put("scope", scope(local, purge, result));
     send(exchange, 200, out);
+  }
+
+  /** local: this replica only; shared: this replica and the shared tier (KEY purges are never published); fleet: published. */
+  private static String scope(boolean local, Purge purge, PurgeResult result) {
+    if (local || !result.fleet()) {
+      return "local";
+    }
+    if (purge.kind() == Purge.Kind.KEY) {
+      return "shared";
+    }
+    return result.eventId() != null ? "fleet" : "local-broker-unavailable";
   }
 
   private void inspect(HttpServerExchange exchange) throws IOException, BadParameterException {

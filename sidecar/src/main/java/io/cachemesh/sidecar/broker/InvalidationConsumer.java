@@ -43,7 +43,8 @@ import redis.clients.jedis.resps.StreamInfo;
  *       (replay). Before resuming, and whenever a full batch says it is behind, it checks that
  *       nothing after its last id was lost: the stream vanished, was recreated behind it, deleted
  *       entries past it ({@code max-deleted-entry-id}, Redis 7), or its first remaining entry is
- *       past it (trimmed; conservative when exactly its own last entry went). That is a gap: the gap handler drops what this
+ *       past it (trimmed; conservative when exactly its own last entry went, unless Redis 7's
+ *       {@code entries-added} shows nothing was ever removed). That is a gap: the gap handler drops what this
  *       replica cannot prove fresh, and {@code cachemesh_broker_gaps_total} counts it.
  *   <li>Propagation latency (now minus the event id's time, the broker's clock) goes into
  *       {@code cachemesh_invalidation_propagation_seconds}.
@@ -68,6 +69,7 @@ public final class InvalidationConsumer implements AutoCloseable {
   private final Timer propagation;
   private final Map<String, Counter> gaps = new ConcurrentHashMap<>();
   private final CountDownLatch stop = new CountDownLatch(1);
+  private final Gauge connectedGauge;
 
   private volatile String lastId;
   private volatile boolean connected;
@@ -99,7 +101,7 @@ public final class InvalidationConsumer implements AutoCloseable {
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
-    Gauge.builder("cachemesh.broker.connected", this, c -> c.connected ? 1 : 0)
+    this.connectedGauge = Gauge.builder("cachemesh.broker.connected", this, c -> c.connected ? 1 : 0)
         .description("1 while the invalidation stream is being read")
         .tag("policy", policy.toString())
         .register(registry);
@@ -235,11 +237,20 @@ public final class InvalidationConsumer implements AutoCloseable {
     boolean deletedPast = streamId(info.getStreamInfo().get("max-deleted-entry-id"))
         .map(deleted -> StreamIds.compare(deleted, last) > 0)
         .orElse(false);
+    // Redis 7 also counts every entry ever added: when none was ever removed, a first entry past our
+    // id is just a stream that was empty (or absent) when we positioned on it, not a gap.
+    boolean removedAny = number(info.getStreamInfo().get("entries-added"))
+        .map(added -> added > info.getLength())
+        .orElse(true);
     StreamEntry first = info.getFirstEntry();
-    boolean trimmedPast = first != null && StreamIds.compare(first.getID().toString(), last) > 0;
+    boolean trimmedPast = removedAny && first != null && StreamIds.compare(first.getID().toString(), last) > 0;
     if (deletedPast || trimmedPast) {
       gap("trimmed");
     }
+  }
+
+  private static java.util.Optional<Long> number(Object value) {
+    return value instanceof Long n ? java.util.Optional.of(n) : java.util.Optional.empty();
   }
 
   private static java.util.Optional<String> streamId(Object value) {
@@ -296,6 +307,8 @@ public final class InvalidationConsumer implements AutoCloseable {
       current = thread;
     }
     stop.countDown();
+    // A successor for the same policy (a keyVersion change) registers its own gauge: this one must not shadow it.
+    registry.remove(connectedGauge);
     if (current != null) {
       try {
         if (!current.join(settings.block().plusSeconds(2))) {

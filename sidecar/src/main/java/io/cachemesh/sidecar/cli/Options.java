@@ -1,5 +1,6 @@
 package io.cachemesh.sidecar.cli;
 
+import io.cachemesh.sidecar.broker.BrokerSource;
 import io.cachemesh.sidecar.http.HostPort;
 import io.cachemesh.sidecar.origin.UpstreamAddress;
 import io.cachemesh.sidecar.origin.UpstreamSettings;
@@ -12,6 +13,7 @@ import java.time.Duration;
  *
  * @param policy standalone mode: a CachePolicy YAML; else null
  * @param config injected mode: the compiled config JSON, watched; else null
+ * @param broker the Redis of the shared tier and broker; null when there is none
  */
 public record Options(
     Path policy,
@@ -23,7 +25,8 @@ public record Options(
     UpstreamSettings upstreamSettings,
     ProxyLimits limits,
     Duration configPoll,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    BrokerSource broker) {
 
   public boolean standalone() {
     return policy != null;

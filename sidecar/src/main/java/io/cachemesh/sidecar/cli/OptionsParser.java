@@ -2,10 +2,14 @@ package io.cachemesh.sidecar.cli;
 
 import io.cachemesh.api.units.Durations;
 import io.cachemesh.api.units.Sizes;
+import io.cachemesh.sidecar.broker.BrokerSource;
 import io.cachemesh.sidecar.http.HostPort;
 import io.cachemesh.sidecar.origin.UpstreamAddress;
 import io.cachemesh.sidecar.origin.UpstreamSettings;
 import io.cachemesh.sidecar.proxy.ProxyLimits;
+import io.cachemesh.sidecar.redis.BrokerSecret;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,7 +40,12 @@ public final class OptionsParser {
       new Flag("idle-timeout", "DURATION", "60s", "Client keep-alive connections idle this long are closed."),
       new Flag("io-threads", "N", "number of cores", "Event loop threads."),
       new Flag("config-poll", "DURATION", "5s", "Injected mode: how often the config file's content is checked besides watching its directory."),
-      new Flag("shutdown-timeout", "DURATION", "25s", "On SIGTERM, longest wait for requests in flight."));
+      new Flag("shutdown-timeout", "DURATION", "25s", "On SIGTERM, longest wait for requests in flight."),
+      new Flag("broker-dir", "DIR", BrokerSource.DEFAULT_DIRECTORY + " when it exists (injected mode)",
+          "The mounted broker Secret (files url, username, password, ca.crt, hmacKey): shared tier and fleet-wide invalidation on Redis."),
+      new Flag("redis-url", "URL", null, "Instead of --broker-dir: redis://, rediss://, redis-cluster://, redis-sentinel://; "
+          + "needs CACHEMESH_REDIS_HMAC_KEY (16+ bytes), optional CACHEMESH_REDIS_USERNAME, _PASSWORD, _CA_FILE."),
+      new Flag("pod-name", "NAME", "$POD_NAME, else the host name", "This replica's name in broker heartbeats and event origins."));
 
   private OptionsParser() {}
 
@@ -76,10 +85,10 @@ public final class OptionsParser {
       }
       given.put(name, value);
     }
-    return Optional.of(build(given));
+    return Optional.of(build(given, env));
   }
 
-  private static Options build(Map<String, String> given) throws UsageException {
+  private static Options build(Map<String, String> given, Map<String, String> env) throws UsageException {
     String policy = given.get("policy");
     String config = given.get("config");
     if ((policy == null) == (config == null)) {
@@ -119,7 +128,50 @@ public final class OptionsParser {
         standalone ? null : Path.of(config),
         address, listen, admin, ops, upstreamSettings, limits,
         duration(given, "config-poll", "5s"),
-        duration(given, "shutdown-timeout", "25s"));
+        duration(given, "shutdown-timeout", "25s"),
+        broker(given, env, standalone));
+  }
+
+  /** Null without a broker. The settings are checked now: a bad Secret or URL refuses the start, naming the part. */
+  private static BrokerSource broker(Map<String, String> given, Map<String, String> env, boolean standalone)
+      throws UsageException {
+    String dir = given.get("broker-dir");
+    String url = given.get("redis-url");
+    if (dir != null && url != null) {
+      throw new UsageException("give at most one of --broker-dir DIR or --redis-url URL");
+    }
+    Path directory = dir != null ? Path.of(dir)
+        : url == null && !standalone && Files.isDirectory(BrokerSource.DEFAULT_DIRECTORY) ? BrokerSource.DEFAULT_DIRECTORY : null;
+    if (directory == null && url == null) {
+      return null;
+    }
+    String pod = given.getOrDefault("pod-name", podName(env));
+    try {
+      if (url != null) {
+        Map<String, String> redisEnv = new HashMap<>(env);
+        redisEnv.put(BrokerSecret.ENV_URL, url);
+        return new BrokerSource(null, BrokerSecret.fromEnvironment(redisEnv), pod);
+      }
+      BrokerSecret.read(directory);
+      return new BrokerSource(directory, null, pod);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException((url != null ? "--redis-url" : "--broker-dir " + directory) + ": " + e.getMessage());
+    }
+  }
+
+  /** POD_NAME (the downward API), else the host name, which Kubernetes sets to the pod's name. No DNS lookup. */
+  private static String podName(Map<String, String> env) {
+    for (String name : List.of("POD_NAME", "HOSTNAME")) {
+      String value = env.get(name);
+      if (value != null && !value.isBlank()) {
+        return value.strip();
+      }
+    }
+    try {
+      return Files.readString(Path.of("/etc/hostname")).strip();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private interface Converter<T> {

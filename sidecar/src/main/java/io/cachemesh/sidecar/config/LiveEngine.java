@@ -7,6 +7,7 @@ import io.cachemesh.sidecar.engine.CacheRequest;
 import io.cachemesh.sidecar.engine.CacheResponse;
 import io.cachemesh.sidecar.engine.Origin;
 import io.cachemesh.sidecar.engine.Purge;
+import io.cachemesh.sidecar.engine.PurgeResult;
 import io.cachemesh.sidecar.proxy.PassThroughEngine;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveEngine.class);
   private final Function<CompiledConfig, Active> factory;
+  private volatile Listener listener = (config, active) -> { };
   private volatile Active active;
   private volatile boolean everConfigured;
 
@@ -41,6 +43,16 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
     return new Active(passThrough, passThrough, true);
   }
 
+  /** Told about every config applied (with the engine now serving it) and about a dropped config (null, null). */
+  @FunctionalInterface
+  public interface Listener {
+    void applied(CompiledConfig config, Active active);
+  }
+
+  public void setListener(Listener listener) {
+    this.listener = listener;
+  }
+
   public synchronized void apply(CompiledConfig config) {
     Active current = active;
     if (current.fallback()) {
@@ -49,12 +61,14 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
       current.admin().reconfigure(config);
     }
     everConfigured = true;
+    listener.applied(config, active);
   }
 
   /** The config is gone: serve by pass-through until one appears again. */
   public synchronized void dropConfig() {
     Active previous = active;
     active = fallback();
+    listener.applied(null, null);
     if (previous.engine() instanceof AutoCloseable closeable) {
       try {
         closeable.close();
@@ -85,6 +99,11 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
   @Override
   public long purge(Purge purge) {
     return active.admin().purge(purge);
+  }
+
+  @Override
+  public PurgeResult purgeEverywhere(Purge purge) {
+    return active.admin().purgeEverywhere(purge);
   }
 
   @Override

@@ -10,6 +10,15 @@ public interface CacheAdmin {
   long purge(Purge purge);
 
   /**
+   * Purges this replica and, when there is a broker, the shared tier and every other replica (the
+   * event is published; KEY purges stay out of the broker). Without a broker, the same as
+   * {@link #purge}.
+   */
+  default PurgeResult purgeEverywhere(Purge purge) {
+    return PurgeResult.local(purge(purge));
+  }
+
+  /**
    * Debug view of what a request would hit: its key, the rule, and the stored entry's metadata
    * (status, age, ttl, tags, size) if any. Never the body.
    */

@@ -14,6 +14,8 @@ import io.cachemesh.sidecar.semantics.Conditionals;
 import io.cachemesh.sidecar.semantics.Freshness;
 import io.cachemesh.sidecar.semantics.StoreDecision;
 import io.cachemesh.sidecar.semantics.Storability;
+import io.cachemesh.sidecar.shared.LockAttempt;
+import io.cachemesh.sidecar.shared.SharedStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +40,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +66,20 @@ import org.slf4j.LoggerFactory;
  *       served from the cache: a private or no-store response keeps the origin's, so the rewrite
  *       can never make a browser or CDN keep a personal response.
  *   <li>{@link #inspect} returns empty when nothing is stored for the request.
+ *   <li>Shared tier (when {@link #attachFleet} gave one): lookup order memory, shared, origin, on
+ *       the slow path only ({@link #tryServeFromMemory} never touches Redis). A shared hit is
+ *       checked like any stored entry and fills memory ({@code detail=shared}). Local coalescing
+ *       comes first; its leader then takes the fleet lock: acquired, it goes to the origin and
+ *       releases the lock after the background shared write; busy, it polls the shared tier for
+ *       up to {@link #FLEET_WAIT}, then serves stale if a stale window allows, else goes to the
+ *       origin; unavailable (Redis down), it goes to the origin at once. Requests with
+ *       Authorization, rules with scope PerUser, and responses with Vary never use the shared
+ *       tier: their keys carry only identity hashes, but a personal response has no business in
+ *       a store every replica (and every Redis operator) reads, and a Vary'd entry's variant cannot
+ *       be found without knowing the Vary first.
+ *   <li>Purges from the broker apply to the shared tier first, then memory, so a lookup between
+ *       the two cannot refill memory with a purged entry; a shared read that overlaps any purge is
+ *       not put in memory ({@code purgeEpoch}).
  * </ul>
  */
 public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCloseable {
@@ -80,6 +97,8 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private static final int MAX_TAGS = 256;
   private static final long ORIGIN_WARN_INTERVAL_MILLIS = 10_000;
   private static final int MAX_TAG_LENGTH = 1024;
+  /** How long a request waits for another replica that holds the fleet lock of its key. */
+  static final Duration FLEET_WAIT = Duration.ofSeconds(2);
 
   private final Clock clock;
   private final MemoryTier memory;
@@ -91,6 +110,9 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   private final AtomicLong lastOriginWarnMillis = new AtomicLong(Long.MIN_VALUE / 2);
   private volatile Plan plan;
   private volatile Consumer<Purge> purgeListener = p -> { };
+  private volatile SharedTier fleet;
+  private final AtomicLong purgeEpoch = new AtomicLong();
+  private final MeterRegistry registry;
 
   public DefaultCacheEngine(CompiledConfig config, Clock clock, MeterRegistry registry) {
     this(config, clock, registry, DEFAULT_COALESCE_WAIT);
@@ -100,6 +122,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   public DefaultCacheEngine(CompiledConfig config, Clock clock, MeterRegistry registry, Duration coalesceWait) {
     this.clock = clock;
     this.coalesceWait = coalesceWait;
+    this.registry = registry;
     this.memory = new MemoryTier(config.memory().maxSizeBytes(), clock);
     this.metrics = new EngineMetrics(registry, config.policy().toString(), memory);
     this.hitForMiss = Caffeine.newBuilder()
@@ -117,6 +140,24 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
    */
   public void setPurgeListener(Consumer<Purge> listener) {
     this.purgeListener = listener == null ? p -> { } : listener;
+  }
+
+  /**
+   * Connects the engine to its fleet: {@code store} is the shared tier (null when the policy's
+   * shared tier is off), {@code publisher} publishes purges on the broker. Replaces any earlier one.
+   */
+  public void attachFleet(SharedStore store, Function<Purge, Optional<String>> publisher) {
+    this.fleet = new SharedTier(store, publisher, background, registry, plan.config.policy().toString());
+  }
+
+  /** Back to a replica on its own: no shared tier, nothing published. */
+  public void detachFleet() {
+    this.fleet = null;
+  }
+
+  /** Requests that counted as hits and as misses (any tier, any rule), for heartbeats. */
+  public long requestsWithResult(String result) {
+    return metrics.total(result);
   }
 
   MemoryTier memory() {
@@ -175,7 +216,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
       Flight running = flights.putIfAbsent(c.fullKey, mine);
       if (running == null) {
         try {
-          return fetch(c, e, origin, mine);
+          return fetchThroughFleet(c, e, origin, mine);
         } finally {
           flights.remove(c.fullKey, mine);
           mine.complete(Flight.UNCACHEABLE);
@@ -227,6 +268,10 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     String fullKey;
     String missKind = "uri-miss";
     boolean background;
+    /** The fleet lock this request holds, handed to the shared write that releases it. */
+    LockAttempt.Acquired lock;
+    /** {@code purgeEpoch} before the last shared read: a fill is kept only if no purge ran since. */
+    long sharedEpoch;
   }
 
   private Ctx prepare(CacheRequest request) {
@@ -326,7 +371,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     Ctx bg = copyForBackground(c);
     Runnable task = () -> {
       try {
-        CacheResponse r = fetch(bg, e, origin, mine);
+        CacheResponse r = fetchThroughFleet(bg, e, origin, mine);
         if (r.stream() != null) {
           r.stream().close();
         }
@@ -358,6 +403,117 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     bg.missKind = c.missKind;
     bg.background = true;
     return bg;
+  }
+
+  // ---------------------------------------------------------------- shared tier
+
+  /** Whether the request may read and write the shared tier at all (see the class comment). */
+  private boolean sharedEligible(Ctx c, SharedTier tier) {
+    return tier != null && tier.storeEnabled() && !c.authorization && !c.rp.perUser() && c.fullKey.equals(c.primary);
+  }
+
+  /**
+   * The leader's way to the origin when there is a fleet: the shared tier, then the fleet lock,
+   * then the origin (see the class comment). Without a shared tier, straight to {@link #fetch}.
+   */
+  private CacheResponse fetchThroughFleet(Ctx c, StoredResponse e, Origin origin, Flight flight) {
+    SharedTier tier = fleet;
+    if (!sharedEligible(c, tier)) {
+      return fetch(c, e, origin, flight);
+    }
+    StoredResponse candidate = e;
+    StoredResponse s = sharedLookup(c, tier);
+    if (s != null) {
+      CacheResponse hit = serveShared(c, s, flight);
+      if (hit != null) {
+        return hit;
+      }
+      if (candidate == null || s.responseTimeMillis() > candidate.responseTimeMillis()) {
+        candidate = s;
+      }
+    }
+    switch (tier.tryLock(c.fullKey, coalesceWait.toMillis())) {
+      case LockAttempt.Acquired acquired -> {
+        c.lock = acquired;
+        try {
+          return fetch(c, candidate, origin, flight);
+        } finally {
+          tier.release(c.lock);
+          c.lock = null;
+        }
+      }
+      case LockAttempt.Busy _ -> {
+        CacheResponse waited = awaitOtherReplica(c, tier, candidate, candidate == e ? "memory" : "shared", flight);
+        return waited != null ? waited : fetch(c, candidate, origin, flight);
+      }
+      case LockAttempt.Unavailable _ -> {
+        return fetch(c, candidate, origin, flight);
+      }
+    }
+  }
+
+  /**
+   * Another replica regenerates the entry: polls the shared tier (bounded by {@link #FLEET_WAIT},
+   * backing off), then serves {@code stale} if a stale window allows. Null: go to the origin.
+   */
+  private CacheResponse awaitOtherReplica(Ctx c, SharedTier tier, StoredResponse stale, String staleTier, Flight flight) {
+    long deadline = System.nanoTime() + FLEET_WAIT.toNanos();
+    long pauseMillis = 10;
+    try {
+      for (long left = FLEET_WAIT.toMillis(); left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+        Thread.sleep(Math.min(pauseMillis, left));
+        pauseMillis = Math.min(pauseMillis * 2, 200);
+        StoredResponse s = sharedLookup(c, tier);
+        CacheResponse hit = s == null ? null : serveShared(c, s, flight);
+        if (hit != null) {
+          return hit;
+        }
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    long now = clock.millis();
+    if (stale != null && (staleWhileRevalidate(c, stale, now) || staleIfError(stale, now))) {
+      count(c, "stale", "fleet-busy", staleTier);
+      return serve(c, stale, now, CacheStatus.hit(stale.ttlMillis(now), "fleet-busy", c.rp.ruleParam()));
+    }
+    return null;
+  }
+
+  /** The shared entry for the request, or null; one that overlapped a purge is discarded. */
+  private StoredResponse sharedLookup(Ctx c, SharedTier tier) {
+    c.sharedEpoch = purgeEpoch.get();
+    StoredResponse s = tier.get(c.fullKey);
+    return s != null && purgeEpoch.get() == c.sharedEpoch ? s : null;
+  }
+
+  /** Serves a fresh shared entry and fills memory with it; null when it is not usable as fresh, or a purge overlapped. */
+  private CacheResponse serveShared(Ctx c, StoredResponse s, Flight flight) {
+    long now = clock.millis();
+    if (!usableFresh(c, s, now)) {
+      return null;
+    }
+    memory.put(s);
+    if (purgeEpoch.get() != c.sharedEpoch) {
+      // A purge ran while we filled: it may have missed this entry, so drop it and miss.
+      memory.remove(s.key());
+      return null;
+    }
+    hitForMiss.invalidate(c.fullKey);
+    complete(flight, new Flight.Outcome.Stored(s));
+    count(c, "hit", null, "shared");
+    return serve(c, s, now, CacheStatus.hit(s.ttlMillis(now), "shared", c.rp.ruleParam()));
+  }
+
+  /** Memory now; the shared tier in the background (releasing the fleet lock after the write). */
+  private void store(Ctx c, StoredResponse entry, long now) {
+    memory.put(entry);
+    SharedTier tier = fleet;
+    if (sharedEligible(c, tier) && entry.varyNames().isEmpty()) {
+      tier.write(entry, now, c.lock);
+      c.lock = null;
+    }
   }
 
   /**
@@ -428,7 +584,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     }
     r.close();
     StoredResponse entry = entry(c, r.status(), r.headers(), body, r.requestTimeMillis(), r.responseTimeMillis(), d);
-    memory.put(entry);
+    store(c, entry, now);
     hitForMiss.invalidate(c.fullKey);
     complete(flight, new Flight.Outcome.Stored(entry));
     count(c, "miss", null, "none");
@@ -475,7 +631,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
       return new CacheResponse(stale.status(), clientHeaders(c, client, status, -1, false), c.head ? EMPTY : stale.body(), null, null);
     }
     StoredResponse entry = entry(c, stale.status(), headers, stale.body(), r.requestTimeMillis(), r.responseTimeMillis(), d);
-    memory.put(entry);
+    store(c, entry, now);
     complete(flight, new Flight.Outcome.Stored(entry));
     count(c, "revalidated", null, "memory");
     return serve(c, entry, now, CacheStatus.forwarded(fwd, 304, true, true, entry.ttlMillis(now), "memory", c.rp.ruleParam()));
@@ -534,7 +690,15 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
         response.headers().first(field).map(v -> sameOriginPath(c.request, v)).ifPresent(paths::add);
       }
       Purge purge = new Purge(Purge.Kind.PATH, List.copyOf(paths), false);
+      SharedTier tier = fleet;
+      if (tier != null) {
+        // Before memory, and before the response: the client's next GET must not find the old copy in Redis.
+        tier.purge(purge);
+      }
       long n = apply(purge);
+      if (tier != null) {
+        tier.publish(purge);
+      }
       LOG.debug("event=unsafe_purge method={} paths={} entries={}", c.request.method(), paths, n);
       try {
         purgeListener.accept(purge);
@@ -788,7 +952,42 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     return n;
   }
 
+  @Override
+  public PurgeResult purgeEverywhere(Purge purge) {
+    SharedTier tier = fleet;
+    if (tier == null) {
+      return PurgeResult.local(purge(purge));
+    }
+    long shared = tier.purge(purge);
+    long n = apply(purge);
+    String id = purge.kind() == Purge.Kind.KEY ? null : tier.publish(purge).orElse(null);
+    LOG.info("event=purge kind={} soft={} values={} entries={} shared_entries={} event_id={}", purge.kind(),
+        purge.soft(), purge.values().size(), n, shared, id);
+    return new PurgeResult(n, shared, id, true);
+  }
+
+  /**
+   * Applies a purge that came from the broker (any replica's, or an application's XADD): shared
+   * tier first, then memory (see the class comment). Idempotent: every replica applies every event.
+   */
+  public void applyFleetPurge(Purge purge) {
+    SharedTier tier = fleet;
+    if (tier != null) {
+      tier.purge(purge);
+    }
+    apply(purge);
+  }
+
+  /** The broker lost events this replica may have needed: nothing in memory can be proven fresh. */
+  public void dropMemory() {
+    purgeEpoch.incrementAndGet();
+    memory.clear();
+    hitForMiss.invalidateAll();
+    LOG.warn("event=memory_tier_dropped policy={} reason=broker_gap", plan.config.policy());
+  }
+
   private long apply(Purge purge) {
+    purgeEpoch.incrementAndGet();
     long n = switch (purge.kind()) {
       case KEY -> memory.purgeKeys(purge.values(), purge.soft());
       case PATH -> memory.purgePaths(purge.values().stream().map(DefaultCacheEngine::pathOf).toList(), purge.soft());
@@ -819,10 +1018,21 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
       return Optional.empty();
     }
     StoredResponse e = lookup(c);
-    if (e == null) {
+    SharedTier tier = fleet;
+    StoredResponse s = sharedEligible(c, tier) ? tier.get(c.fullKey) : null;
+    if (e == null && s == null) {
       return Optional.empty();
     }
     long now = clock.millis();
+    Map<String, Object> view = describe(e != null ? e : s, now);
+    view.put("tier", e != null ? "memory" : "shared");
+    if (sharedEligible(c, tier)) {
+      view.put("shared", s == null ? Map.of("cached", false) : describe(s, now));
+    }
+    return Optional.of(view);
+  }
+
+  private static Map<String, Object> describe(StoredResponse e, long now) {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("key", e.key());
     view.put("rule", e.rule());
@@ -834,7 +1044,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     view.put("stale", e.ttlMillis(now) <= 0);
     view.put("softPurged", e.softPurged());
     view.put("vary", e.varyNames());
-    return Optional.of(view);
+    return view;
   }
 
   @Override

@@ -63,6 +63,17 @@ final class EngineMetrics {
     requests(rule, result, reason == null ? "none" : reason, tier).increment();
   }
 
+  /** Sum over rules, reasons and tiers of the requests with this result. */
+  long total(String result) {
+    double sum = 0;
+    for (Counter c : requests.values()) {
+      if (result.equals(c.getId().getTag("result"))) {
+        sum += c.count();
+      }
+    }
+    return (long) sum;
+  }
+
   void served(long bytes) {
     if (bytes > 0) {
       servedBytes.increment(bytes);

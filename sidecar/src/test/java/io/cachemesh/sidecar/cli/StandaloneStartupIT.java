@@ -3,10 +3,9 @@ package io.cachemesh.sidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.sidecar.Main;
+import io.cachemesh.sidecar.testing.ProcessLines;
 import io.cachemesh.sidecar.testing.TestOrigin;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -124,21 +122,7 @@ class StandaloneStartupIT {
     try (TestOrigin origin = new TestOrigin(); HttpClient client = HttpClient.newHttpClient()) {
       Process p = start("--policy", policy.toString(), "--upstream", origin.url(),
           "--listen", "127.0.0.1:" + listen, "--admin-listen", "127.0.0.1:" + freePort(), "--ops-listen", "127.0.0.1:" + ops);
-      LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread.ofVirtual().start(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          r.lines().forEach(lines::add);
-        } catch (IOException e) {
-          lines.add("read failed: " + e);
-        }
-      });
-      List<String> seen = new ArrayList<>();
-      while (seen.stream().noneMatch(l -> l.contains("role=ops"))) {
-        String line = lines.poll(30, TimeUnit.SECONDS);
-        assertThat(line).as("startup output so far: %s", seen).isNotNull();
-        seen.add(line);
-      }
-      assertThat(String.join("\n", seen))
+      assertThat(new ProcessLines(p).until("role=ops"))
           .contains("role=proxy address=127.0.0.1:" + listen)
           .contains("role=admin")
           .contains("name=products methods=GET,HEAD path=template:/products/{id} cache=on ttl=30s")

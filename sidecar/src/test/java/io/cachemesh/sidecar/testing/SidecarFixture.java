@@ -4,6 +4,7 @@ import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.api.compiled.PolicyCompiler;
 import io.cachemesh.api.yaml.PolicyYaml;
 import io.cachemesh.sidecar.Sidecar;
+import io.cachemesh.sidecar.broker.BrokerSource;
 import io.cachemesh.sidecar.cli.Options;
 import io.cachemesh.sidecar.config.Engines;
 import io.cachemesh.sidecar.http.HostPort;
@@ -54,11 +55,16 @@ public final class SidecarFixture implements AutoCloseable {
   }
 
   public static Options options(String upstream, Path configFile, UpstreamSettings settings) {
+    return options(upstream, configFile, settings, null);
+  }
+
+  /** @param broker the Redis to share, or null */
+  public static Options options(String upstream, Path configFile, UpstreamSettings settings, BrokerSource broker) {
     HostPort any = new HostPort("127.0.0.1", 0);
     return new Options(configFile == null ? Path.of("policy.yaml") : null, configFile, UpstreamAddress.parse(upstream),
         any, any, any, settings,
         new ProxyLimits(16 * 1024, 100, 1 << 20, 2, Duration.ofSeconds(30)),
-        Duration.ofMillis(100), Duration.ofSeconds(5));
+        Duration.ofMillis(100), Duration.ofSeconds(5), broker);
   }
 
   /** Standalone, from the policy above, with the given upstream. */

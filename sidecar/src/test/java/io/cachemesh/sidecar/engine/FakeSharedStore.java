@@ -1,0 +1,71 @@
+package io.cachemesh.sidecar.engine;
+
+import io.cachemesh.sidecar.shared.LockAttempt;
+import io.cachemesh.sidecar.shared.SharedHit;
+import io.cachemesh.sidecar.shared.SharedStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A shared tier in a map, with the lock answer chosen by the test and every call counted. */
+final class FakeSharedStore implements SharedStore {
+  record Stored(byte[] payload, long ttlMillis, Set<String> tags, String path, long softPurgedAt) {}
+
+  final Map<String, Stored> entries = new ConcurrentHashMap<>();
+  final AtomicInteger gets = new AtomicInteger();
+  final List<Purge> purges = new CopyOnWriteArrayList<>();
+  volatile LockAttempt lockAnswer;
+
+  @Override
+  public Optional<SharedHit> get(String key) {
+    gets.incrementAndGet();
+    Stored s = entries.get(key);
+    return s == null ? Optional.empty() : Optional.of(new SharedHit(s.payload(), 0, s.softPurgedAt()));
+  }
+
+  @Override
+  public boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path) {
+    entries.put(key, new Stored(payload, ttlMillis, tags, path, 0));
+    return true;
+  }
+
+  @Override
+  public long purge(Purge purge) {
+    purges.add(purge);
+    long n = 0;
+    for (Map.Entry<String, Stored> e : entries.entrySet()) {
+      Stored s = e.getValue();
+      boolean match = switch (purge.kind()) {
+        case ALL -> true;
+        case TAG -> purge.values().stream().anyMatch(s.tags()::contains);
+        case PATH -> purge.values().contains(s.path());
+        case PREFIX -> purge.values().stream().anyMatch(s.path()::startsWith);
+        case KEY -> purge.values().contains(e.getKey());
+      };
+      if (match) {
+        n++;
+        if (purge.soft()) {
+          e.setValue(new Stored(s.payload(), s.ttlMillis(), s.tags(), s.path(), 1));
+        } else {
+          entries.remove(e.getKey());
+        }
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public LockAttempt tryLock(String key, long ttlMillis) {
+    LockAttempt answer = lockAnswer;
+    return answer != null ? answer : new LockAttempt.Acquired(key, "token");
+  }
+
+  @Override
+  public boolean unlock(LockAttempt.Acquired attempt) {
+    return true;
+  }
+}

@@ -1,0 +1,201 @@
+package io.cachemesh.sidecar.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachemesh.api.compiled.CompiledConfig;
+import io.cachemesh.sidecar.shared.LockAttempt;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The engine with a shared tier: lookup order, what is written, purges, the fleet lock. */
+class SharedTierTest extends EngineFixture {
+  private final FakeSharedStore store = new FakeSharedStore();
+  private final List<Purge> published = new CopyOnWriteArrayList<>();
+  private DefaultCacheEngine other;
+
+  private void attach(DefaultCacheEngine e) {
+    e.attachFleet(store, p -> {
+      published.add(p);
+      return Optional.of("1-0");
+    });
+  }
+
+  /** A second replica sharing the store, clock and origin. */
+  private DefaultCacheEngine other(CompiledConfig config) {
+    other = new DefaultCacheEngine(config, clock, registry);
+    attach(other);
+    return other;
+  }
+
+  @AfterEach
+  void closeOther() {
+    if (other != null) {
+      other.close();
+    }
+  }
+
+  private void awaitStored(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (store.entries.size() < n) {
+      assertThat(System.nanoTime()).as("shared write").isLessThan(deadline);
+      Thread.sleep(Duration.ofMillis(5));
+    }
+  }
+
+  @Test
+  void missIsWrittenToTheSharedTierAndServedFromItByAnotherReplicaWhichFillsItsMemory() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+    DefaultCacheEngine b = other(engine.config());
+
+    assertThat(b.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+    CacheResponse fromShared = b.handle(Requests.get("/a"), origin);
+
+    assertThat(status(fromShared)).contains("; hit;").contains("detail=shared");
+    assertThat(body(fromShared)).isEqualTo("hello");
+    assertThat(origin.calls()).isEqualTo(1);
+    assertThat(b.tryServeFromMemory(Requests.get("/a"))).isPresent();
+    assertThat(registry.find("cachemesh.requests").tag("tier", "shared").tag("result", "hit").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void memoryHitsNeverTouchTheSharedTier() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+    int gets = store.gets.get();
+
+    assertThat(engine.tryServeFromMemory(Requests.get("/a"))).isPresent();
+    assertThat(status(get("/a"))).contains("detail=memory");
+    assertThat(store.gets.get()).isEqualTo(gets);
+  }
+
+  static Stream<Arguments> identityRequests() {
+    return Stream.of(
+        Arguments.of("per-user with authorization", "defaults:\n  ttl: 60s\n  scope: PerUser\n", new String[] {"Authorization", "Bearer a"}),
+        Arguments.of("per-user with a cookie", "defaults:\n  ttl: 60s\n  scope: PerUser\n", new String[] {"Cookie", "session=s1"}),
+        Arguments.of("per-user keyed by authorization", "defaults:\n  ttl: 60s\n  scope: PerUser\n  varyBy:\n    headers: [authorization]\n",
+            new String[] {"Authorization", "Bearer a"}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("identityRequests")
+  void requestWithIdentityIsNeverStoredInOrServedFromTheSharedTier(String name, String spec, String[] headers) {
+    engine(spec);
+    attach(engine);
+    origin.reply(200, "mine", "Cache-Control", "public, max-age=60");
+    get("/a", headers);
+    DefaultCacheEngine b = other(engine.config());
+    b.handle(Requests.get("/a", headers), origin);
+
+    assertThat(store.entries).isEmpty();
+    assertThat(store.gets.get()).isZero();
+  }
+
+  @Test
+  void responsesWithVaryStayOutOfTheSharedTier() {
+    attach(engine);
+    origin.reply(200, "gz", "Cache-Control", "max-age=60", "Vary", "Accept-Encoding");
+    get("/a", "Accept-Encoding", "gzip");
+
+    assertThat(status(get("/a", "Accept-Encoding", "gzip"))).contains("detail=memory");
+    assertThat(store.entries).isEmpty();
+  }
+
+  @Test
+  void softPurgedSharedEntryIsNeverServedAsFresh() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+    store.purge(new Purge(Purge.Kind.PATH, List.of("/a"), true));
+    DefaultCacheEngine b = other(engine.config());
+
+    CacheResponse r = b.handle(Requests.get("/a"), origin);
+
+    assertThat(status(r)).doesNotContain("detail=shared");
+    assertThat(origin.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void unavailableFleetLockGoesToTheOriginAtOnce() {
+    attach(engine);
+    store.lockAnswer = new LockAttempt.Unavailable();
+
+    long start = System.nanoTime();
+    CacheResponse r = get("/a");
+
+    assertThat(status(r)).contains("fwd=uri-miss");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DefaultCacheEngine.FLEET_WAIT);
+    assertThat(origin.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void busyFleetLockWithNoEntryArrivingGoesToTheOriginAfterTheBoundedWait() {
+    attach(engine);
+    store.lockAnswer = new LockAttempt.Busy();
+
+    long start = System.nanoTime();
+    CacheResponse r = get("/a");
+
+    assertThat(body(r)).isEqualTo("hello");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DefaultCacheEngine.FLEET_WAIT.minusMillis(50), Duration.ofSeconds(4));
+    assertThat(origin.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void fleetPurgeEmptiesTheSharedTierAndMemory() throws Exception {
+    attach(engine);
+    origin.reply(200, "p", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+    get("/a");
+    awaitStored(1);
+
+    engine.applyFleetPurge(new Purge(Purge.Kind.TAG, List.of("product:1"), false));
+
+    assertThat(store.entries).isEmpty();
+    assertThat(engine.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+    assertThat(published).isEmpty();
+  }
+
+  @Test
+  void purgeEverywherePublishesTagPurgesButKeepsKeyPurgesOffTheBroker() {
+    attach(engine);
+
+    PurgeResult tag = engine.purgeEverywhere(new Purge(Purge.Kind.TAG, List.of("t"), false));
+    PurgeResult key = engine.purgeEverywhere(new Purge(Purge.Kind.KEY, List.of("k"), false));
+
+    assertThat(tag.eventId()).isEqualTo("1-0");
+    assertThat(key.eventId()).isNull();
+    assertThat(published).containsExactly(new Purge(Purge.Kind.TAG, List.of("t"), false));
+    assertThat(store.purges).hasSize(2);
+  }
+
+  @Test
+  void unsafeRequestPurgesTheSharedTierAndPublishes() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+
+    send(Requests.request("POST", "/a"));
+
+    assertThat(store.entries).isEmpty();
+    assertThat(published).containsExactly(new Purge(Purge.Kind.PATH, List.of("/a"), false));
+  }
+
+  @Test
+  void gapDropsTheMemoryTier() {
+    get("/a");
+
+    engine.dropMemory();
+
+    assertThat(engine.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+  }
+}
