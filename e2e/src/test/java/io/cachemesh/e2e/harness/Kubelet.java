@@ -33,13 +33,6 @@ import java.util.stream.Stream;
 public final class Kubelet implements AutoCloseable {
   public static final String SIDECAR_CONTAINER = "cachemesh-sidecar";
   private static final Set<String> LISTEN_FLAGS = Set.of("--listen", "--admin-listen", "--ops-listen");
-  /**
-   * The injector sets {@code CACHEMESH_POLICY=<namespace>/<policy>}, but the sidecar reads every
-   * {@code CACHEMESH_<FLAG>} variable as a flag, so it takes it for {@code --policy FILE} and exits
-   * with "give exactly one of --policy FILE or --config FILE": a pod would crash-loop. Not passed
-   * until the operator and the sidecar agree on the name; drop this set to check the fix.
-   */
-  static final Set<String> ENV_NOT_PASSED = Set.of("CACHEMESH_POLICY");
 
   private final KubernetesClient client;
   private final String namespace;
@@ -147,9 +140,6 @@ public final class Kubelet implements AutoCloseable {
   private static Map<String, String> env(Pod pod, Container container) {
     Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar var : container.getEnv() == null ? List.<EnvVar>of() : container.getEnv()) {
-      if (ENV_NOT_PASSED.contains(var.getName())) {
-        continue;
-      }
       if (var.getValue() != null) {
         env.put(var.getName(), var.getValue());
       } else if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {

@@ -22,13 +22,6 @@ import java.util.regex.Pattern;
 public final class OperatorProcess implements AutoCloseable {
   private static final Pattern HEALTH = Pattern.compile("event=health_listening port=(\\d+)");
   private static final String MAIN = "io.cachemesh.operator.Main";
-  /**
-   * operator.jar lacks zjsonpatch (test scope in the operator's pom), which the fabric8 client
-   * loads for every edit/patch: the jar alone dies with NoClassDefFoundError at its first status
-   * write. Appended from the test classpath until the operator's pom ships it; empty this list to
-   * check the fix.
-   */
-  static final List<String> MISSING_FROM_JAR = List.of("zjsonpatch");
   private final MockApiServer api;
   private final String namespace;
   private final List<String> extraFlags;
@@ -59,7 +52,7 @@ public final class OperatorProcess implements AutoCloseable {
         "--retry-max=2s"));
     flags.addAll(extraFlags);
     process = ManagedProcess.start("operator",
-        Jvm.jarPlus(E2eDirs.operatorJar(), MAIN, MISSING_FROM_JAR, "256m", flags),
+        Jvm.jarPlus(E2eDirs.operatorJar(), MAIN, List.of(), "256m", flags),
         Map.of("KUBECONFIG", api.kubeconfig().toString(), "HOSTNAME", "operator-e2e",
             // By environment, not flag: an operator without webhooks ignores it, one with them
             // (default on) would otherwise need webhook configurations the mock server does not have.

@@ -134,7 +134,7 @@ public final class SidecarInjector {
 
     Map<String, String> annotations = PolicyResolution.annotations(original);
     String brokerSecret = policy.getSpec().broker() == null ? null : policy.getSpec().broker().secretName();
-    Container sidecar = SidecarSpec.container(settings, namespace, policyName, takeover,
+    Container sidecar = SidecarSpec.container(settings, takeover,
         SidecarResources.resolve(policy, settings, annotations, warnings), brokerSecret != null, nativeSidecar);
 
     Map<String, String> added = new LinkedHashMap<>();

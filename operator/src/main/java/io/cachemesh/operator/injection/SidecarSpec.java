@@ -32,7 +32,7 @@ final class SidecarSpec {
   private SidecarSpec() {}
 
   static Container container(
-      InjectionSettings settings, String namespace, String policy, PortTakeover takeover,
+      InjectionSettings settings, PortTakeover takeover,
       ResourceRequirements resources, boolean hasBroker, boolean nativeSidecar) {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(mount(CONFIG_VOLUME, CONFIG_DIR));
@@ -52,7 +52,6 @@ final class SidecarSpec {
             .withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
         .addNewEnv().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
             .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().endEnv()
-        .addNewEnv().withName("CACHEMESH_POLICY").withValue(namespace + "/" + policy).endEnv()
         .withPorts(ports(takeover))
         .withVolumeMounts(mounts)
         .withResources(resources)

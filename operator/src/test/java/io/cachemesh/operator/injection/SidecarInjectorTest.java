@@ -340,7 +340,9 @@ class SidecarInjectorTest {
     assertThat(sidecar.getArgs()).containsExactly("--config", "/etc/cachemesh/config.json",
         "--upstream", "http://127.0.0.1:8080", "--listen", "0.0.0.0:15080",
         "--admin-listen", "127.0.0.1:15081", "--ops-listen", "0.0.0.0:15082");
-    assertThat(sidecar.getEnv()).extracting(e -> e.getName()).containsExactly("POD_NAME", "POD_NAMESPACE", "CACHEMESH_POLICY");
+    assertThat(sidecar.getEnv()).extracting(e -> e.getName()).containsExactly("POD_NAME", "POD_NAMESPACE");
+    // The sidecar maps every CACHEMESH_<FLAG> variable to a flag: the injector must set none it does not mean.
+    assertThat(sidecar.getEnv()).noneMatch(e -> e.getName().startsWith("CACHEMESH_"));
     assertThat(sidecar.getEnv().get(2).getValue()).isEqualTo("shop/catalog");
     assertThat(sidecar.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
     Volume config = inject.pod().getSpec().getVolumes().getFirst();
