@@ -1,6 +1,9 @@
 package io.cachemesh.operator;
 
 import io.cachemesh.api.units.Durations;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -119,7 +122,8 @@ public record OperatorSettings(
         image,
         WebhookSettings.NativeSidecars.parse("native-sidecars", in.get("native-sidecars", "auto")),
         kubernetesVersion(in.get("kubernetes-version", null)),
-        in.duration("cert-check-interval", "1m"));
+        in.duration("cert-check-interval", "1m"),
+        sidecarResources(in));
     OperatorSettings settings = new OperatorSettings(
         Arrays.stream(in.get("namespace", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),
@@ -211,6 +215,37 @@ public record OperatorSettings(
         case "false" -> false;
         default -> throw new IllegalArgumentException("--" + name + ": '" + text + "' is not true or false");
       };
+    }
+  }
+
+  /**
+   * The sidecar's default resources: requests 50m CPU and 64Mi memory, a 128Mi memory limit, and no
+   * CPU limit unless asked for (a CPU limit only adds throttling latency to every cached response).
+   */
+  private static ResourceRequirements sidecarResources(Source in) {
+    ResourceRequirementsBuilder resources = new ResourceRequirementsBuilder()
+        .addToRequests("cpu", quantity("sidecar-cpu-request", in.get("sidecar-cpu-request", "50m")))
+        .addToRequests("memory", quantity("sidecar-memory-request", in.get("sidecar-memory-request", "64Mi")))
+        .addToLimits("memory", quantity("sidecar-memory-limit", in.get("sidecar-memory-limit", "128Mi")));
+    String cpuLimit = in.get("sidecar-cpu-limit", null);
+    if (cpuLimit != null && !cpuLimit.isBlank()) {
+      resources.addToLimits("cpu", quantity("sidecar-cpu-limit", cpuLimit));
+    }
+    return resources.build();
+  }
+
+  private static Quantity quantity(String flag, String text) {
+    try {
+      Quantity quantity = new Quantity(text);
+      if (Quantity.getAmountInBytes(quantity).signum() <= 0) {
+        throw new IllegalArgumentException("--" + flag + ": '" + text + "' must be more than zero");
+      }
+      return quantity;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("--")) {
+        throw e;
+      }
+      throw new IllegalArgumentException("--" + flag + ": '" + text + "' is not a quantity (e.g. 50m, 64Mi)");
     }
   }
 }

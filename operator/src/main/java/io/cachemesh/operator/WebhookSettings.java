@@ -1,5 +1,6 @@
 package io.cachemesh.operator;
 
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,6 +25,9 @@ import java.time.Duration;
  *     clusters that hide their version); null asks
  * @param certCheckInterval how often certificates are checked: renewed when due, reloaded when
  *     another replica renewed them, caBundles re-patched when someone reset them
+ * @param sidecarResources the injected sidecar's resources when the policy sets none
+ *     ({@code --sidecar-cpu-request}, {@code --sidecar-memory-request}, {@code --sidecar-memory-limit},
+ *     {@code --sidecar-cpu-limit})
  */
 public record WebhookSettings(
     boolean enabled,
@@ -37,7 +41,8 @@ public record WebhookSettings(
     String sidecarImage,
     NativeSidecars nativeSidecars,
     String kubernetesVersion,
-    Duration certCheckInterval) {
+    Duration certCheckInterval,
+    ResourceRequirements sidecarResources) {
 
   public static final String IMAGE_REPOSITORY = "ghcr.io/cachemesh/sidecar";
 
@@ -68,11 +73,11 @@ public record WebhookSettings(
 
   public WebhookSettings withPort(int newPort) {
     return new WebhookSettings(enabled, newPort, service, namespace, secret, mutatingConfig, validatingConfig, certDir,
-        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval);
+        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval, sidecarResources);
   }
 
   public WebhookSettings withEnabled(boolean on) {
     return new WebhookSettings(on, port, service, namespace, secret, mutatingConfig, validatingConfig, certDir,
-        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval);
+        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval, sidecarResources);
   }
 }

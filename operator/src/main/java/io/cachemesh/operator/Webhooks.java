@@ -102,7 +102,7 @@ public final class Webhooks implements AutoCloseable {
   /** Native sidecars as configured, or from the cluster's version ({@code --kubernetes-version}, else the API server's). */
   static InjectionSettings injection(KubernetesClient client, WebhookSettings webhooks, String sidecarVersion, String namespace) {
     String image = webhooks.sidecarImage();
-    return switch (webhooks.nativeSidecars()) {
+    InjectionSettings settings = switch (webhooks.nativeSidecars()) {
       case ON -> InjectionSettings.of(image, sidecarVersion, true, namespace);
       case OFF -> InjectionSettings.of(image, sidecarVersion, false, namespace);
       case AUTO -> {
@@ -110,6 +110,7 @@ public final class Webhooks implements AutoCloseable {
         yield InjectionSettings.forCluster(image, sidecarVersion, version[0], version[1], namespace);
       }
     };
+    return settings.withDefaultResources(webhooks.sidecarResources());
   }
 
   /** {@code [major, minor]}; unreadable counts as old (regular sidecars), which is always safe. */

@@ -3,6 +3,9 @@ package io.cachemesh.operator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachemesh.operator.injection.InjectionSettings;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -77,7 +80,8 @@ class OperatorSettingsTest {
     WebhookSettings webhooks = settings.webhooks();
 
     assertThat(webhooks).isEqualTo(new WebhookSettings(false, 8443, "hooks", "ops", "tls", "inject", "validate",
-        Path.of("/certs"), WebhookSettings.defaultImage(), WebhookSettings.NativeSidecars.OFF, "v1.31.2", Duration.ofSeconds(30)));
+        Path.of("/certs"), WebhookSettings.defaultImage(), WebhookSettings.NativeSidecars.OFF, "v1.31.2", Duration.ofSeconds(30),
+        InjectionSettings.builtInResources()));
     assertThat(OperatorSettings.parse(new String[] {"--native-sidecars=true"}, Map.of()).webhooks().nativeSidecars())
         .isEqualTo(WebhookSettings.NativeSidecars.ON);
   }
@@ -110,5 +114,24 @@ class OperatorSettingsTest {
       "--cert-check-interval=0s, --cert-check-interval:"})
   void badWebhookFlagsAreRefusedNamingTheFlag(String flag, String prefix) {
     assertThatThrownBy(() -> OperatorSettings.parse(new String[] {flag}, Map.of())).hasMessageStartingWith(prefix);
+  }
+
+  @Test
+  void sidecarDefaultResourcesComeFromFlagsWithoutACpuLimitUnlessAsked() {
+    ResourceRequirements resources = OperatorSettings.parse(new String[] {
+        "--sidecar-cpu-request=100m", "--sidecar-memory-request=96Mi", "--sidecar-memory-limit=256Mi"}, Map.of())
+        .webhooks().sidecarResources();
+
+    assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("100m")).containsEntry("memory", new Quantity("96Mi"));
+    assertThat(resources.getLimits()).containsOnlyKeys("memory").containsEntry("memory", new Quantity("256Mi"));
+    assertThat(OperatorSettings.parse(new String[] {"--sidecar-cpu-limit=1"}, Map.of()).webhooks().sidecarResources()
+        .getLimits()).containsEntry("cpu", new Quantity("1"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"sidecar-memory-limit, 12Q", "sidecar-cpu-request, lots", "sidecar-memory-request, 0"})
+  void aBadSidecarQuantityNamesItsFlag(String flag, String value) {
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--" + flag + "=" + value}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--" + flag + ": '" + value + "'");
   }
 }

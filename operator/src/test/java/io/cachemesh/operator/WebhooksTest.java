@@ -29,5 +29,6 @@ class WebhooksTest {
     assertThat(injection.sidecarImage()).isEqualTo("registry.example/sidecar:3.1.0");
     assertThat(injection.sidecarVersion()).isEqualTo("3.1.0");
     assertThat(injection.operatorNamespace()).isEqualTo("cachemesh-system");
+    assertThat(injection.defaultResources()).isEqualTo(settings.webhooks().sidecarResources());
   }
 }

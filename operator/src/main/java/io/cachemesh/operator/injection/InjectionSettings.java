@@ -55,6 +55,12 @@ public record InjectionSettings(
     return new InjectionSettings(image, version, nativeSidecars, nativeSidecars, operatorNamespace, builtInResources());
   }
 
+  /** The same settings with other default sidecar resources (the operator's {@code --sidecar-*} flags). */
+  public InjectionSettings withDefaultResources(ResourceRequirements resources) {
+    return new InjectionSettings(sidecarImage, sidecarVersion, nativeSidecars, servicesReachSidecarPorts,
+        operatorNamespace, resources);
+  }
+
   /** From the API server's version ({@code VersionInfo} major and minor strings). */
   public static InjectionSettings forCluster(String image, String version, String major, String minor, String operatorNamespace) {
     return new InjectionSettings(image, version, nativeSidecarsSupported(major, minor),

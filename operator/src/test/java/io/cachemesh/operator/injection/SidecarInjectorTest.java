@@ -343,7 +343,6 @@ class SidecarInjectorTest {
     assertThat(sidecar.getEnv()).extracting(e -> e.getName()).containsExactly("POD_NAME", "POD_NAMESPACE");
     // The sidecar maps every CACHEMESH_<FLAG> variable to a flag: the injector must set none it does not mean.
     assertThat(sidecar.getEnv()).noneMatch(e -> e.getName().startsWith("CACHEMESH_"));
-    assertThat(sidecar.getEnv().get(2).getValue()).isEqualTo("shop/catalog");
     assertThat(sidecar.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
     Volume config = inject.pod().getSpec().getVolumes().getFirst();
     assertThat(config.getName()).isEqualTo("cachemesh-config");
