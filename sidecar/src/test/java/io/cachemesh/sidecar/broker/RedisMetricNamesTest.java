@@ -12,7 +12,7 @@ import io.cachemesh.sidecar.redis.RedisSettings;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
 import io.cachemesh.sidecar.shared.LockAttempt;
 import io.cachemesh.sidecar.shared.RedisSharedStore;
-import io.cachemesh.sidecar.testing.redis.MutableClock;
+import io.cachemesh.sidecar.testing.MutableClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.cachemesh.sidecar.engine;
 
+import io.cachemesh.sidecar.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

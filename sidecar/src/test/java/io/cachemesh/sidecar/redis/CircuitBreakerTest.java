@@ -3,7 +3,7 @@ package io.cachemesh.sidecar.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.sidecar.redis.CircuitBreaker.State;
-import io.cachemesh.sidecar.testing.redis.MutableClock;
+import io.cachemesh.sidecar.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,7 @@ import io.cachemesh.sidecar.engine.Purge.Kind;
 import io.cachemesh.sidecar.redis.RedisConnection;
 import io.cachemesh.sidecar.testing.redis.Await;
 import io.cachemesh.sidecar.testing.redis.Closeables;
-import io.cachemesh.sidecar.testing.redis.MutableClock;
+import io.cachemesh.sidecar.testing.MutableClock;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies;
 import io.cachemesh.sidecar.testing.redis.RedisTopologies.Topology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

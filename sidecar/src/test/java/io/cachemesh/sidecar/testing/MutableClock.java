@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.engine;
+package io.cachemesh.sidecar.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +15,14 @@ public final class MutableClock extends Clock {
     this.millis = new AtomicLong(startMillis);
   }
 
+  /** A fixed, arbitrary start: freshness arithmetic in unit tests must not depend on today. */
   public MutableClock() {
     this(1_700_000_000_000L);
+  }
+
+  /** Starting at the real time, for tests that also talk to servers with real clocks (Redis TTLs). */
+  public static MutableClock now() {
+    return new MutableClock(System.currentTimeMillis());
   }
 
   public void advance(Duration d) {
