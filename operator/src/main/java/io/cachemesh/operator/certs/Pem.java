@@ -50,6 +50,7 @@ public final class Pem {
 
   public static PrivateKey readPrivateKey(byte[] pem) throws IOException {
     try (PEMParser parser = new PEMParser(new StringReader(new String(pem, java.nio.charset.StandardCharsets.US_ASCII)))) {
+      // PEMParser reads PEM text into ASN.1 structures; nothing here is Java deserialization.
       Object object = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       return switch (object) {
