@@ -134,7 +134,7 @@ class SharedTierTest extends EngineFixture {
     CacheResponse r = get("/a");
 
     assertThat(status(r)).contains("fwd=uri-miss");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DefaultCacheEngine.FLEET_WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FleetFetch.WAIT);
     assertThat(origin.calls()).isEqualTo(1);
   }
 
@@ -147,7 +147,7 @@ class SharedTierTest extends EngineFixture {
     CacheResponse r = get("/a");
 
     assertThat(body(r)).isEqualTo("hello");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DefaultCacheEngine.FLEET_WAIT.minusMillis(50), Duration.ofSeconds(4));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(FleetFetch.WAIT.minusMillis(50), Duration.ofSeconds(4));
     assertThat(origin.calls()).isEqualTo(1);
   }
 
