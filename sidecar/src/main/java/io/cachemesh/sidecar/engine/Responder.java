@@ -29,17 +29,24 @@ final class Responder {
     return respond(c, e, now, cacheStatus, true);
   }
 
-  /** Answers the client from an entry: 304 for a satisfied conditional, no body for HEAD. */
+  /**
+   * Answers the client from an entry: its preconditions evaluated against a stored 2xx (RFC 9110
+   * 13.2.2: 304 when the client's copy is current, 412 when If-Match or If-Unmodified-Since fails;
+   * any other status ignores them, 13.2.1), no body for HEAD.
+   */
   CacheResponse respond(Exchange c, StoredResponse e, long now, String cacheStatus, boolean fromCache) {
     long ageSeconds = e.ageMillis(now) / 1000;
-    if (e.status() / 100 == 2 && Conditionals.notModified(c.request.headers(), e.headers())) {
+    Conditionals.Result precondition = e.status() / 100 == 2
+        ? Conditionals.evaluate(c.request.headers(), e.headers()) : Conditionals.Result.SERVE;
+    if (precondition != Conditionals.Result.SERVE) {
       List<Header> fields = new ArrayList<>();
       for (Header h : e.headers().fields()) {
         if (NOT_MODIFIED_FIELDS.contains(h.name().toLowerCase(Locale.ROOT))) {
           fields.add(h);
         }
       }
-      return new CacheResponse(304, clientHeaders(c, new HeaderList(fields), cacheStatus, ageSeconds, true), EMPTY, null, null);
+      int status = precondition == Conditionals.Result.NOT_MODIFIED ? 304 : 412;
+      return new CacheResponse(status, clientHeaders(c, new HeaderList(fields), cacheStatus, ageSeconds, true), EMPTY, null, null);
     }
     byte[] body = c.head ? EMPTY : e.body();
     if (!c.background && fromCache) {
