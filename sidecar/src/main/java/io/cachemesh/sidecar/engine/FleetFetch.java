@@ -10,8 +10,9 @@ import java.time.Duration;
 /**
  * The coalescing leader's way to the origin when there is a fleet: the shared tier, then the
  * fleet lock, then the origin. Lock acquired: go to the origin, release after the background
- * shared write. Busy: wait for the other replica (bounded by {@link #WAIT}), then serve stale if a
- * stale window allows, else go to the origin. Unavailable (Redis down): go to the origin at once.
+ * shared write (the release wakes waiting replicas). Busy: wait for the other replica's release
+ * (bounded by {@link #WAIT}, no polling), read the shared tier, then serve stale if a stale window
+ * allows, else go to the origin. Unavailable (Redis down): go to the origin at once.
  * Without a shared tier (or for a request that may not use it), straight to {@link UpstreamFetch}.
  */
 final class FleetFetch {
@@ -76,27 +77,26 @@ final class FleetFetch {
   }
 
   /**
-   * Another replica regenerates the entry: polls the shared tier (bounded by {@link #WAIT},
-   * backing off), then serves {@code old} if a stale window allows. Null: go to the origin.
+   * Another replica regenerates the entry: waits for its lock release (announced on the policy's
+   * fills channel, bounded by {@link #WAIT}), then reads the shared tier once more (also when the
+   * announcement was lost), then serves {@code old} if a stale window allows. Null: go to the origin.
    */
   private CacheResponse awaitOtherReplica(Exchange c, SharedTier tier, StoredResponse old, String oldTier, Flight flight) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    long pauseMillis = 10;
-    try {
-      for (long left = WAIT.toMillis(); left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
-        Thread.sleep(Math.min(pauseMillis, left));
-        pauseMillis = Math.min(pauseMillis * 2, 200);
-        StoredResponse s = fleet.lookup(c, tier);
-        CacheResponse hit = s == null ? null : serveShared(c, s, flight);
-        if (hit != null) {
-          return hit;
-        }
-      }
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
+    // The release may have come between our first read and the watch: read again once watching.
+    CacheResponse early = tier.awaitRelease(c.fullKey, WAIT, () -> sharedHit(c, tier, flight));
+    if (early != null) {
+      return early;
+    }
+    if (Thread.currentThread().isInterrupted()) {
       return null;
     }
-    return stale.fleetBusy(c, old, oldTier, clock.millis());
+    CacheResponse filled = sharedHit(c, tier, flight);
+    return filled != null ? filled : stale.fleetBusy(c, old, oldTier, clock.millis());
+  }
+
+  private CacheResponse sharedHit(Exchange c, SharedTier tier, Flight flight) {
+    StoredResponse s = fleet.lookup(c, tier);
+    return s == null ? null : serveShared(c, s, flight);
   }
 
   /** Serves a fresh shared entry and fills memory with it; null when it is not usable as fresh, or a purge overlapped. */
