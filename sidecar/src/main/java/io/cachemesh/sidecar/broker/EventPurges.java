@@ -31,19 +31,24 @@ public final class EventPurges {
 
   /** The purges an event asks for, ALL first (it makes the others moot but they are cheap). */
   public static List<Purge> toPurges(InvalidationEvent event) {
+    return toPurges(event, Purge.NOW);
+  }
+
+  /** The same, for an event the broker accepted at {@code eventTimeMillis} (see {@link Purge#eventTimeMillis}). */
+  public static List<Purge> toPurges(InvalidationEvent event, long eventTimeMillis) {
     boolean soft = event.mode() == PurgeMode.SOFT;
     List<Purge> purges = new ArrayList<>(4);
     if (event.all()) {
-      purges.add(new Purge(Purge.Kind.ALL, List.of(), soft));
+      purges.add(new Purge(Purge.Kind.ALL, List.of(), soft, eventTimeMillis));
     }
     if (!event.tags().isEmpty()) {
-      purges.add(new Purge(Purge.Kind.TAG, event.tags(), soft));
+      purges.add(new Purge(Purge.Kind.TAG, event.tags(), soft, eventTimeMillis));
     }
     if (!event.paths().isEmpty()) {
-      purges.add(new Purge(Purge.Kind.PATH, event.paths(), soft));
+      purges.add(new Purge(Purge.Kind.PATH, event.paths(), soft, eventTimeMillis));
     }
     if (!event.prefixes().isEmpty()) {
-      purges.add(new Purge(Purge.Kind.PREFIX, event.prefixes(), soft));
+      purges.add(new Purge(Purge.Kind.PREFIX, event.prefixes(), soft, eventTimeMillis));
     }
     return purges;
   }

@@ -36,7 +36,8 @@ import redis.clients.jedis.resps.StreamInfo;
  *       start, older events have nothing to drop). If that first connection was late, events may
  *       have been missed while this replica already cached: that is a gap.
  *   <li>Reads with XREAD BLOCK from the last id it handled; each event becomes {@link Purge}s
- *       handed to the sink (the engine's {@code CacheAdmin::purge}).
+ *       handed to the sink (the engine's {@code CacheAdmin::purge}), carrying the id's time so a
+ *       soft purge replayed late marks only entries fetched before it.
  *   <li>A malformed event is counted ({@code cachemesh_broker_events_total{result="malformed"}}),
  *       logged once with its id and skipped.
  *   <li>After a failed read it reconnects with a doubling backoff and resumes from the last id
@@ -188,11 +189,12 @@ public final class InvalidationConsumer implements AutoCloseable {
     String id = entry.getID().toString();
     try {
       InvalidationEvent event = InvalidationEvent.parse(entry.getFields());
-      for (Purge purge : EventPurges.toPurges(event)) {
+      long eventTime = StreamIds.millis(id);
+      for (Purge purge : EventPurges.toPurges(event, eventTime)) {
         sink.accept(purge);
       }
       applied.increment();
-      long latency = clock.millis() - StreamIds.millis(id);
+      long latency = clock.millis() - eventTime;
       propagation.record(Math.max(0, latency), TimeUnit.MILLISECONDS);
     } catch (MalformedEventException e) {
       malformed.increment();

@@ -153,6 +153,54 @@ public final class MemoryTier {
     return apply(List.copyOf(map.keySet()), soft);
   }
 
+  /**
+   * Soft purge by an event's time (a broker event, possibly replayed late): marks what the
+   * selection matches, as {@link #purgeKeys}, {@link #purgeTags}, {@link #purgePaths},
+   * {@link #purgePrefixes} and {@link #purgeAll} do, but only entries whose request was sent
+   * before {@code eventTimeMillis}: those fetched after the event already reflect it and stay fresh.
+   */
+  public long softPurgeSentBefore(Selection selection, Collection<String> values, long eventTimeMillis) {
+    List<String> keys = new ArrayList<>();
+    switch (selection) {
+      case KEYS -> {
+        for (String primary : values) {
+          keys.addAll(byPrimary.keys(primary));
+          if (map.containsKey(primary)) {
+            keys.add(primary);
+          }
+        }
+      }
+      case TAGS -> values.forEach(tag -> keys.addAll(byTag.keys(tag)));
+      case PATHS -> values.forEach(path -> keys.addAll(byPath.keys(path)));
+      case PREFIXES -> values.forEach(prefix -> byPath.forPrefix(prefix, keys::add));
+      case ALL -> keys.addAll(map.keySet());
+    }
+    long now = clock.millis();
+    long n = 0;
+    for (String key : new LinkedHashSet<>(keys)) {
+      purgeVisits.increment();
+      if (softPurge(key, now, eventTimeMillis)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** What {@link #softPurgeSentBefore} selects by, as the purge methods above. */
+  public enum Selection { KEYS, TAGS, PATHS, PREFIXES, ALL }
+
+  private boolean softPurge(String key, long now, long sentBefore) {
+    boolean[] marked = {false};
+    map.computeIfPresent(key, (k, old) -> {
+      if (old.softPurged() || old.requestTimeMillis() >= sentBefore) {
+        return old;
+      }
+      marked[0] = true;
+      return old.softPurge(now);
+    });
+    return marked[0];
+  }
+
   private long apply(Collection<String> keys, boolean soft) {
     long now = clock.millis();
     long n = 0;

@@ -60,7 +60,9 @@ final class FleetFetch {
       case LockAttempt.Acquired acquired -> {
         c.lock = acquired;
         try {
-          return upstream.fetch(c, candidate, origin, flight);
+          // Another replica may have written and released between our read and our lock.
+          CacheResponse filled = sharedHit(c, tier, flight);
+          return filled != null ? filled : upstream.fetch(c, candidate, origin, flight);
         } finally {
           tier.release(c.lock);
           c.lock = null;

@@ -1,6 +1,7 @@
 package io.cachemesh.sidecar.engine;
 
 import io.cachemesh.sidecar.cache.MemoryTier;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +78,7 @@ final class Purges {
 
   private long memory(Purge purge) {
     fleet.purgeStarted();
-    long n = switch (purge.kind()) {
+    long n = purge.soft() && purge.eventTimeMillis() != Purge.NOW ? softBefore(purge) : switch (purge.kind()) {
       case KEY -> memory.purgeKeys(purge.values(), purge.soft());
       case PATH -> memory.purgePaths(purge.values().stream().map(Purges::pathOf).toList(), purge.soft());
       case PREFIX -> memory.purgePrefixes(purge.values().stream().map(Purges::pathOf).toList(), purge.soft());
@@ -86,6 +87,21 @@ final class Purges {
     };
     metrics.purged(purge.kind(), n);
     return n;
+  }
+
+  private long softBefore(Purge purge) {
+    MemoryTier.Selection selection = switch (purge.kind()) {
+      case KEY -> MemoryTier.Selection.KEYS;
+      case PATH -> MemoryTier.Selection.PATHS;
+      case PREFIX -> MemoryTier.Selection.PREFIXES;
+      case TAG -> MemoryTier.Selection.TAGS;
+      case ALL -> MemoryTier.Selection.ALL;
+    };
+    List<String> values = switch (purge.kind()) {
+      case PATH, PREFIX -> purge.values().stream().map(Purges::pathOf).toList();
+      default -> purge.values();
+    };
+    return memory.softPurgeSentBefore(selection, values, purge.eventTimeMillis());
   }
 
   /** A purge path may be given as a path, a path with a query, or an absolute URL: the path is what counts. */

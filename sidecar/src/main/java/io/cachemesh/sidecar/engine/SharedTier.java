@@ -139,7 +139,8 @@ final class SharedTier {
     long ttl = e.retentionDeadlineMillis() - nowMillis;
     Runnable task = () -> {
       try {
-        count(store.put(e.key(), EntryCodec.encode(e), ttl, Set.copyOf(e.tags()), e.path()) ? "stored" : "failed");
+        count(store.put(e.key(), EntryCodec.encode(e), ttl, Set.copyOf(e.tags()), e.path(), e.requestTimeMillis())
+            ? "stored" : "failed");
       } finally {
         if (lock != null) {
           store.unlock(lock);

@@ -61,7 +61,7 @@ public final class RedisSharedStore implements SharedStore {
         if left == -1 or (left >= 0 and left < ttl) then redis.call('PEXPIRE', key, ttl) end
       end
       redis.call('DEL', KEYS[1])
-      redis.call('HSET', KEYS[1], 'e', ARGV[1])
+      redis.call('HSET', KEYS[1], 'e', ARGV[1], 't', ARGV[6])
       redis.call('PEXPIRE', KEYS[1], ttl)
       local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[5]))
       if #old > 0 then
@@ -78,20 +78,27 @@ public final class RedisSharedStore implements SharedStore {
           redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
           redis.call('ZADD', KEYS[i], expiry, KEYS[1])
           extend(KEYS[i])
-          redis.call('ZADD', KEYS[4], 'GT', expiry, ARGV[i + 1])
+          redis.call('ZADD', KEYS[4], 'GT', expiry, ARGV[i + 2])
         end
         extend(KEYS[4])
       end
       return 1
       """);
 
-  /** KEYS: entries; ARGV[1]: now. Marks existing entries stale, keeping their TTL. */
+  /**
+   * KEYS: entries; ARGV[1]: now, ARGV[2]: the event's time. Marks existing entries stale, keeping
+   * their TTL, when their request was sent ({@code t}) before the event, or is unknown.
+   */
   private static final LuaScript MARK_STALE = new LuaScript("""
       local n = 0
+      local before = tonumber(ARGV[2])
       for i = 1, #KEYS do
         if redis.call('EXISTS', KEYS[i]) == 1 then
-          redis.call('HSET', KEYS[i], 's', ARGV[1])
-          n = n + 1
+          local sent = tonumber(redis.call('HMGET', KEYS[i], 't')[1])
+          if sent == nil or sent < before then
+            redis.call('HSET', KEYS[i], 's', ARGV[1])
+            n = n + 1
+          end
         end
       end
       return n
@@ -206,6 +213,11 @@ public final class RedisSharedStore implements SharedStore {
 
   @Override
   public boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path) {
+    return put(key, payload, ttlMillis, tags, path, clock.millis());
+  }
+
+  @Override
+  public boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path, long requestTimeMillis) {
     if (ttlMillis <= 0 || path == null || path.indexOf('\0') >= 0) {
       return false;
     }
@@ -229,6 +241,7 @@ public final class RedisSharedStore implements SharedStore {
     args.add(bytes(Long.toString(now)));
     args.add(bytes(BrokerKeys.indexMember(path, redisKey)));
     args.add(bytes(Integer.toString(TRIM_PER_WRITE)));
+    args.add(bytes(Long.toString(requestTimeMillis)));
     for (String tag : tags) {
       keys.add(bytes(BrokerKeys.tagIndex(policy, tag)));
       args.add(bytes(tag));
@@ -241,11 +254,11 @@ public final class RedisSharedStore implements SharedStore {
     long count = 0;
     for (String value : purge.kind() == Purge.Kind.ALL ? List.of("") : purge.values()) {
       Optional<Long> done = switch (purge.kind()) {
-        case KEY -> redis.call("purge", r -> purgeEntries(r, List.of(bytes(redisKey(value))), List.of(), List.of(), purge.soft()));
-        case PATH -> redis.call("purge", r -> purgeLexRange(r, exactPath(value), purge.soft()));
-        case PREFIX -> redis.call("purge", r -> purgeLexRange(r, pathPrefix(value), purge.soft()));
-        case TAG -> redis.call("purge", r -> purgeTag(r, value, purge.soft()));
-        case ALL -> redis.call("purge", r -> purgeAll(r, purge.soft()));
+        case KEY -> redis.call("purge", r -> purgeEntries(r, List.of(bytes(redisKey(value))), List.of(), List.of(), purge));
+        case PATH -> redis.call("purge", r -> purgeLexRange(r, exactPath(value), purge));
+        case PREFIX -> redis.call("purge", r -> purgeLexRange(r, pathPrefix(value), purge));
+        case TAG -> redis.call("purge", r -> purgeTag(r, value, purge));
+        case ALL -> redis.call("purge", r -> purgeAll(r, purge));
       };
       count += done.orElse(0L);
     }
@@ -295,25 +308,25 @@ public final class RedisSharedStore implements SharedStore {
   }
 
   /** Purges members {@code path\0key} of the path index in one lex range, a batch at a time. */
-  private long purgeLexRange(UnifiedJedis r, byte[][] range, boolean soft) {
-    return inBatches(soft, offset -> r.zrangeByLex(pathIndex, range[0], range[1], offset, BATCH),
-        members -> purgeIndexed(r, members, soft));
+  private long purgeLexRange(UnifiedJedis r, byte[][] range, Purge how) {
+    return inBatches(how.soft(), offset -> r.zrangeByLex(pathIndex, range[0], range[1], offset, BATCH),
+        members -> purgeIndexed(r, members, how));
   }
 
-  private long purgeTag(UnifiedJedis r, String tag, boolean soft) {
+  private long purgeTag(UnifiedJedis r, String tag, Purge how) {
     byte[] index = bytes(BrokerKeys.tagIndex(policy, tag));
-    long count = inBatches(soft, offset -> r.zrange(index, offset, offset + BATCH - 1L),
-        members -> purgeEntries(r, members, List.of(index), members, soft));
-    if (!soft) {
+    long count = inBatches(how.soft(), offset -> r.zrange(index, offset, offset + BATCH - 1L),
+        members -> purgeEntries(r, members, List.of(index), members, how));
+    if (!how.soft()) {
       dropIndexes(r, List.of(index), List.of(tagRegistry), List.of(bytes(tag)));
     }
     return count;
   }
 
-  private long purgeAll(UnifiedJedis r, boolean soft) {
-    long count = inBatches(soft, offset -> r.zrange(entryIndex, offset, offset + BATCH - 1L),
-        members -> purgeIndexed(r, members, soft));
-    if (!soft) {
+  private long purgeAll(UnifiedJedis r, Purge how) {
+    long count = inBatches(how.soft(), offset -> r.zrange(entryIndex, offset, offset + BATCH - 1L),
+        members -> purgeIndexed(r, members, how));
+    if (!how.soft()) {
       inBatches(false, offset -> r.zrange(tagRegistry, offset, offset + BATCH - 1L), tags -> {
         List<byte[]> indexes = tags.stream()
             .map(t -> bytes(BrokerKeys.tagIndex(policy, new String(t, StandardCharsets.UTF_8))))
@@ -347,9 +360,9 @@ public final class RedisSharedStore implements SharedStore {
   }
 
   /** Purges the entries named by members {@code <path>\0<entry key>} of the entry and path indexes. */
-  private long purgeIndexed(UnifiedJedis r, List<byte[]> members, boolean soft) {
+  private long purgeIndexed(UnifiedJedis r, List<byte[]> members, Purge how) {
     List<byte[]> entries = members.stream().map(RedisSharedStore::entryOfMember).toList();
-    return purgeEntries(r, entries, List.of(entryIndex, pathIndex), members, soft);
+    return purgeEntries(r, entries, List.of(entryIndex, pathIndex), members, how);
   }
 
   /** Unlinks {@code unlinkKeys} after removing {@code members} from {@code fromIndexes}. */
@@ -364,11 +377,12 @@ public final class RedisSharedStore implements SharedStore {
 
   /**
    * Hard: unlinks {@code entries} and removes {@code members} from {@code indexes}, atomically.
-   * Soft: marks the entries stale and leaves the indexes.
+   * Soft: marks the entries stale (those requested before the purge's event time) and leaves the indexes.
    */
-  private long purgeEntries(UnifiedJedis r, List<byte[]> entries, List<byte[]> indexes, List<byte[]> members, boolean soft) {
-    if (soft) {
-      return MARK_STALE.runForLong(r, entries, List.of(bytes(Long.toString(clock.millis()))));
+  private long purgeEntries(UnifiedJedis r, List<byte[]> entries, List<byte[]> indexes, List<byte[]> members, Purge how) {
+    if (how.soft()) {
+      return MARK_STALE.runForLong(r, entries,
+          List.of(bytes(Long.toString(clock.millis())), bytes(Long.toString(how.eventTimeMillis()))));
     }
     List<byte[]> keys = new ArrayList<>(indexes);
     keys.addAll(entries);

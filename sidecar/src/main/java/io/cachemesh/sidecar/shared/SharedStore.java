@@ -26,8 +26,16 @@ public interface SharedStore {
   boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path);
 
   /**
+   * The same, recording when the entry's request was sent, so a soft purge with an event time
+   * ({@link Purge#eventTimeMillis}) marks it only if it was requested before the event.
+   */
+  default boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path, long requestTimeMillis) {
+    return put(key, payload, ttlMillis, tags, path);
+  }
+
+  /**
    * Hard: deletes the matching entries. Soft: marks them stale ({@link SharedHit#stale()}), keeping
-   * their expiry. KEY values are engine keys, PATH exact paths, PREFIX path prefixes, TAG tags.
+   * their expiry; with an event time, only those requested before it. KEY values are engine keys, PATH exact paths, PREFIX path prefixes, TAG tags.
    *
    * @return how many stored entries were deleted or marked
    */

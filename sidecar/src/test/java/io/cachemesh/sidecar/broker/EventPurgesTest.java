@@ -41,4 +41,13 @@ class EventPurgesTest {
         new Purge(Kind.PATH, List.of("/p"), true),
         new Purge(Kind.PREFIX, List.of("/q/"), true));
   }
+
+  @Test
+  void aConsumedEventCarriesItsTimeIntoEveryPurge() throws MalformedEventException {
+    InvalidationEvent event = InvalidationEvent.parse(Map.of("v", "1", "tags", "t", "all", "true", "mode", "soft"));
+
+    assertThat(EventPurges.toPurges(event, 1_700_000_000_123L)).containsExactly(
+        new Purge(Kind.ALL, List.of(), true, 1_700_000_000_123L),
+        new Purge(Kind.TAG, List.of("t"), true, 1_700_000_000_123L));
+  }
 }

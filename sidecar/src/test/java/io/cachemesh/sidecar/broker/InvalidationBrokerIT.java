@@ -3,6 +3,7 @@ package io.cachemesh.sidecar.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.api.broker.BrokerKeys;
+import io.cachemesh.api.broker.StreamIds;
 import io.cachemesh.api.broker.Heartbeat;
 import io.cachemesh.api.compiled.PolicyId;
 import io.cachemesh.sidecar.engine.Purge;
@@ -88,7 +89,7 @@ class InvalidationBrokerIT {
 
     for (Replica replica : List.of(one, two)) {
       Await.until(Duration.ofSeconds(10), "all purges applied", () -> replica.purges().size() == sent.size());
-      assertThat(replica.purges()).containsExactlyElementsOf(sent);
+      assertThat(replica.purges()).containsExactlyElementsOf(atTheirEventTimes(sent, ids));
       assertThat(replica.consumer().lastAppliedId()).isEqualTo(ids.getLast());
       assertThat(replica.gaps()).hasValue(0);
     }
@@ -98,6 +99,16 @@ class InvalidationBrokerIT {
         .contains("cachemesh_invalidation_propagation_seconds_count{policy=\"" + policy + "\"} 8")
         .contains("cachemesh_broker_events_total{policy=\"" + policy + "\",result=\"applied\"} 8")
         .contains("cachemesh_broker_published_total{policy=\"" + policy + "\",result=\"accepted\"} 4");
+  }
+
+  /** What a consumer hands on: each purge with the time of the stream id it was read from. */
+  private static List<Purge> atTheirEventTimes(List<Purge> sent, List<String> ids) {
+    List<Purge> expected = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) {
+      Purge p = sent.get(i);
+      expected.add(new Purge(p.kind(), p.values(), p.soft(), StreamIds.millis(ids.get(i))));
+    }
+    return expected;
   }
 
   @ParameterizedTest
@@ -124,7 +135,7 @@ class InvalidationBrokerIT {
 
     Await.until(Duration.ofSeconds(10), "the good event applied", () -> replica.consumer().lastAppliedId().equals(good));
 
-    assertThat(replica.purges()).containsExactly(new Purge(Kind.TAG, List.of("product:1"), false));
+    assertThat(replica.purges()).containsExactly(new Purge(Kind.TAG, List.of("product:1"), false, StreamIds.millis(good)));
     assertThat(registry.scrape()).contains("cachemesh_broker_events_total{policy=\"" + policy + "\",result=\"malformed\"} 2");
   }
 

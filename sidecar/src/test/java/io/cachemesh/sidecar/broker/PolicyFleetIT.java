@@ -3,6 +3,7 @@ package io.cachemesh.sidecar.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.api.broker.BrokerKeys;
+import io.cachemesh.api.broker.StreamIds;
 import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.api.compiled.PolicyCompiler;
 import io.cachemesh.api.yaml.PolicyYaml;
@@ -79,8 +80,9 @@ class PolicyFleetIT {
     for (PolicyFleet fleet : List.of(one, two)) {
       Await.until(Duration.ofSeconds(10), "purge applied", () -> fleet.consumer().lastAppliedId().equals(id));
     }
-    assertThat(appliedByOne).containsExactly(purge);
-    assertThat(appliedByTwo).containsExactly(purge);
+    Purge consumed = new Purge(purge.kind(), purge.values(), purge.soft(), StreamIds.millis(id));
+    assertThat(appliedByOne).containsExactly(consumed);
+    assertThat(appliedByTwo).containsExactly(consumed);
     String heartbeats = BrokerKeys.heartbeats(config().policy());
     try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
       Await.until(Duration.ofSeconds(10), "both heartbeats, reporting the event",

@@ -83,6 +83,13 @@ class RedisFaultsIT {
     return new Purge(Kind.TAG, List.of(tag), false);
   }
 
+  /** The one tag of a hard TAG purge as the consumer handed it on (its event time varies). */
+  private static String tagOf(Purge purge) {
+    assertThat(purge.kind()).isEqualTo(Kind.TAG);
+    assertThat(purge.soft()).isFalse();
+    return purge.values().getFirst();
+  }
+
   private double gaps(String reason) {
     var counter = registry.find("cachemesh.broker.gaps").tag("reason", reason).counter();
     return counter == null ? 0 : counter.count();
@@ -116,7 +123,7 @@ class RedisFaultsIT {
     }
 
     Await.until(Duration.ofSeconds(15), "replayed events applied", () -> replica.consumer().lastAppliedId().equals(last));
-    assertThat(replica.purges()).containsExactly(tag("before"), tag("while-away-1"), tag("while-away-2"));
+    assertThat(replica.purges()).extracting(RedisFaultsIT::tagOf).containsExactly("before", "while-away-1", "while-away-2");
     assertThat(replica.gaps()).hasValue(0);
     assertThat(registry.get("cachemesh.broker.disconnects").counter().count()).isPositive();
   }
@@ -135,7 +142,7 @@ class RedisFaultsIT {
 
     Await.until(Duration.ofSeconds(15), "gap handled", () -> replica.gaps().get() == 1);
     Await.until(Duration.ofSeconds(10), "later event applied", () -> replica.consumer().lastAppliedId().equals(kept));
-    assertThat(replica.purges()).containsExactly(tag("seen"), tag("kept"));
+    assertThat(replica.purges()).extracting(RedisFaultsIT::tagOf).containsExactly("seen", "kept");
     assertThat(gaps("trimmed")).isEqualTo(1.0);
   }
 

@@ -4,9 +4,12 @@ import static io.cachemesh.sidecar.engine.CoalescingTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Purges by key, tag, path, prefix and all; hard and soft; never scanning unrelated entries. */
@@ -149,5 +152,42 @@ class PurgeTest extends EngineFixture {
     assertThat(Purges.pathOf("/a?x")).isEqualTo("/a");
     warm("/about");
     assertThat(purge(Purge.Kind.PATH, false, "http://shop.example/about")).isEqualTo(1);
+  }
+
+  static Stream<Arguments> lateSoftPurges() {
+    return Stream.of(
+        Arguments.of(Purge.Kind.PATH, List.of("/a", "/b")),
+        Arguments.of(Purge.Kind.PREFIX, List.of("/")),
+        Arguments.of(Purge.Kind.TAG, List.of("shared-tag")),
+        Arguments.of(Purge.Kind.ALL, List.of()));
+  }
+
+  /** A broker event replayed late (after a reconnect) must not mark copies fetched after it. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("lateSoftPurges")
+  void softPurgeWithAnEventTimeMarksOnlyEntriesRequestedBeforeTheEvent(Purge.Kind kind, List<String> values) {
+    origin.reply(200, "x", "Cache-Control", "max-age=600", "Surrogate-Key", "shared-tag");
+    get("/a");
+    clock.advanceSeconds(10);
+    long eventTime = clock.millis();
+    clock.advanceSeconds(5);
+    get("/b");
+    clock.advanceSeconds(5);
+
+    engine.applyFleetPurge(new Purge(kind, values, true, eventTime));
+
+    assertThat(engine.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+    assertThat(engine.tryServeFromMemory(Requests.get("/b"))).isPresent();
+    assertThat(status(get("/a"))).contains("fwd=stale");
+  }
+
+  @Test
+  void softPurgeWithoutAnEventTimeMarksEverythingItMatches() {
+    get("/a");
+    clock.advanceSeconds(5);
+
+    engine.applyFleetPurge(new Purge(Purge.Kind.ALL, List.of(), true));
+
+    assertThat(engine.tryServeFromMemory(Requests.get("/a"))).isEmpty();
   }
 }

@@ -136,6 +136,25 @@ class RedisSharedStoreIT {
         .isEqualTo(1.0);
   }
 
+  static Stream<Arguments> softPurgesByEventTime() {
+    return Stream.of(Topology.values()).flatMap(t -> Stream.of(
+        Arguments.of(t, new Purge(Kind.TAG, List.of("list"), true, 2_000)),
+        Arguments.of(t, new Purge(Kind.PREFIX, List.of("/products/"), true, 2_000)),
+        Arguments.of(t, new Purge(Kind.ALL, List.of(), true, 2_000))));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("softPurgesByEventTime")
+  void softPurgeWithAnEventTimeMarksOnlyEntriesRequestedBeforeIt(Topology topology, Purge purge) {
+    RedisSharedStore store = store(topology, newPolicy(), Clock.systemUTC());
+    store.put("before", bytes("old"), 60_000, Set.of("list"), "/products/1", 1_999);
+    store.put("after", bytes("new"), 60_000, Set.of("list"), "/products/2", 2_000);
+
+    assertThat(store.purge(purge)).isEqualTo(1);
+    assertThat(store.get("before")).hasValueSatisfying(hit -> assertThat(hit.stale()).isTrue());
+    assertThat(store.get("after")).hasValueSatisfying(hit -> assertThat(hit.stale()).isFalse());
+  }
+
   /** What each purge must hit among the fixture's entries k1..k4. */
   static Stream<Arguments> purges() {
     List<Arguments> cases = new ArrayList<>();
