@@ -87,7 +87,9 @@ public final class Sidecar implements AutoCloseable {
         options.standalone() ? "standalone" : "injected");
     LOG.info("event=listening role=admin address={} endpoints=\"POST /purge, GET /inspect, GET /config\"", hostPort(admin.address()));
     LOG.info("event=listening role=ops address={} endpoints=\"/healthz, /ready, /metrics\"", hostPort(ops.address()));
-    if (options.broker() != null) {
+    if (fleet != null) {
+      // A rotated Secret is picked up in place, watched like the config file.
+      fleet.start(options.configPoll());
       LOG.info("event=broker source={} pod={} note=\"connects lazily; Redis down means memory and upstream only\"",
           options.broker(), options.broker().pod());
     }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Where this sidecar's broker settings come from: the mounted Secret directory (injected mode; read
- * again when a new config is applied, so a rotated Secret is picked up then or at restart) or the
- * {@code CACHEMESH_REDIS_*} environment with {@code --redis-url} (standalone, read once).
+ * again when a new config is applied and whenever the directory changes, see {@link SecretWatcher})
+ * or the {@code CACHEMESH_REDIS_*} environment with {@code --redis-url} (standalone, read once).
  *
  * @param secretDirectory the Secret's directory, or null
  * @param fixed the settings from the environment, or null when a directory is given
