@@ -25,7 +25,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err);
+    int code = run(args, System.out, System.err, System.nanoTime());
     if (code != 0) {
       System.exit(code);
     }
@@ -38,6 +38,11 @@ public final class Main {
 
   /** Returns only on a startup failure; once started, the process ends through the signal handler. */
   static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, System.nanoTime());
+  }
+
+  /** @param mainEntryNanos {@link System#nanoTime} at {@code main}, where {@code startup_ms} counts from */
+  static int run(String[] args, PrintStream out, PrintStream err, long mainEntryNanos) {
     Optional<Options> parsed;
     try {
       parsed = OptionsParser.parse(args, System.getenv());
@@ -75,7 +80,7 @@ public final class Main {
       if (initial != null) {
         sidecar.engine().apply(initial);
       }
-      sidecar.start();
+      sidecar.start(mainEntryNanos);
     } catch (RuntimeException e) {
       Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
       err.println("error: cannot start: " + cause.getMessage());
