@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.redis;
+package io.cachemesh.redis;
 
 import java.io.IOException;
 import java.io.InputStream;

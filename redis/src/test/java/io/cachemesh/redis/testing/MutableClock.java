@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.testing;
+package io.cachemesh.redis.testing;
 
 import java.time.Clock;
 import java.time.Duration;
