@@ -15,6 +15,10 @@ public final class MutableClock extends Clock {
     this.millis = new AtomicLong(startMillis);
   }
 
+  public MutableClock(Instant start) {
+    this(start.toEpochMilli());
+  }
+
   /** A fixed, arbitrary start: freshness arithmetic in unit tests must not depend on today. */
   public MutableClock() {
     this(1_700_000_000_000L);
