@@ -39,9 +39,10 @@ done
 if ! kind get clusters | grep -qx "$cluster"; then
   kind create cluster --name "$cluster" --wait 120s
 fi
-if [[ -z ${KEEP_CLUSTER:-} ]]; then
-  trap 'kind delete cluster --name "$cluster"' EXIT
-fi
+cleanup() {
+  [[ -n ${KEEP_CLUSTER:-} ]] || kind delete cluster --name "$cluster"
+}
+trap cleanup EXIT
 kubectl config use-context "kind-$cluster"
 kind load docker-image --name "$cluster" "ghcr.io/cachemesh/sidecar:$version" "ghcr.io/cachemesh/operator:$version"
 
@@ -51,11 +52,16 @@ helm upgrade --install cachemesh charts/cachemesh --namespace "$ns" --create-nam
   --set redis.enabled=true --set redis.password=e2e-only-password --set 'redis.brokerSecretNamespaces={shop}' \
   --wait --timeout 5m
 
-ca_bundle_patched() {
-  [[ -n $(kubectl get mutatingwebhookconfiguration cachemesh-sidecar-injector \
-    -o jsonpath='{.webhooks[0].clientConfig.caBundle}') ]]
+# Both configurations: the validating one fails closed, so applying a CachePolicy before its
+# caBundle is patched would be refused with a TLS error.
+ca_bundles_patched() {
+  local config
+  for config in mutatingwebhookconfiguration/cachemesh-sidecar-injector \
+    validatingwebhookconfiguration/cachemesh-validation; do
+    [[ -n $(kubectl get "$config" -o jsonpath='{.webhooks[*].clientConfig.caBundle}') ]] || return 1
+  done
 }
-retry 60 ca_bundle_patched
+retry 60 ca_bundles_patched
 
 kubectl apply -f manifests/examples/catalog-per-route.yaml
 kubectl apply -f manifests/examples/demo/catalog.yaml
@@ -64,18 +70,27 @@ injected=$(kubectl -n shop get pods -l app.kubernetes.io/name=catalog \
   -o jsonpath='{range .items[*]}{.spec.initContainers[*].name} {.spec.containers[*].name}{"\n"}{end}')
 grep -q cachemesh-sidecar <<<"$injected" || { echo "e2e/kind: sidecar not injected: $injected" >&2; exit 1; }
 
-kubectl -n shop port-forward service/catalog 18080:80 >/dev/null &
-forward=$!
-trap 'kill "$forward" 2>/dev/null || true; [[ -n ${KEEP_CLUSTER:-} ]] || kind delete cluster --name "$cluster"' EXIT
-retry 30 curl -fsS -o /dev/null http://127.0.0.1:18080/products/42
+# Requests go through the Service from inside the cluster, as the app's clients do: that is what
+# proves the takeover of the named targetPort (a port-forward would pick one pod and bypass the
+# Service's endpoints). With two replicas the second request may land on the other pod: it is then
+# a hit from the shared tier.
+kubectl -n shop run e2e-client --image=curlimages/curl:8.11.1 --restart=Never --command -- sleep 3600
+kubectl -n shop wait --for=condition=Ready pod/e2e-client --timeout=120s
+in_cluster_curl() {
+  kubectl -n shop exec e2e-client -- curl -fsS "$@"
+}
+# /cart is never cached (cache: false): a readiness check that stores nothing.
+retry 30 in_cluster_curl -o /dev/null http://catalog.shop.svc/cart
 
 cache_status() {
-  curl -fsS -D - -o /dev/null http://127.0.0.1:18080/products/42 | tr -d '\r' | grep -i '^cache-status:' || true
+  in_cluster_curl -D - -o /dev/null http://catalog.shop.svc/products/42 | tr -d '\r' | grep -i '^cache-status:' || true
 }
-cache_status >/dev/null
+first=$(cache_status)
 second=$(cache_status)
+echo "first request: $first"
 echo "second request: $second"
-grep -qi 'hit' <<<"$second" || { echo "e2e/kind: the second request was not a hit" >&2; exit 1; }
+grep -qi 'fwd=miss' <<<"$first" || { echo "e2e/kind: the first request was not a miss" >&2; exit 1; }
+grep -qi '; hit' <<<"$second" || { echo "e2e/kind: the second request was not a hit" >&2; exit 1; }
 
 purge=e2e-purge-$(date +%s)
 kubectl -n shop apply -f - <<YAML
@@ -92,7 +107,7 @@ kubectl -n shop wait --for=jsonpath='{.status.phase}'=Published "cacheinvalidati
 not_a_hit() {
   local status
   status=$(cache_status)
-  ! grep -qi 'hit' <<<"$status"
+  ! grep -qi '; hit' <<<"$status"
 }
 retry 15 not_a_hit
 echo "e2e/kind: OK (hit on the second request, purged by CacheInvalidation $purge)"

@@ -53,7 +53,9 @@ class ChartContentsTest {
       "bad-replicas, operator.replicas",
       "bad-unknown-key, failurePolicy",
       "bad-failure-policy, failurePolicy",
-      "bad-redis-without-password, redis.password"})
+      "bad-redis-without-password, redis.password",
+      "bad-sidecar-ports, sidecar.ports: proxy (9080), admin (9080) and ops (9082) must be distinct",
+      "bad-sidecar-port-range, sidecar.ports.proxy"})
   void badValuesAreRefusedNamingTheField(String values, String field) {
     assertThatThrownBy(() -> ChartRender.template(Repository.values(values), ChartRender.NAMESPACE))
         .hasMessageContaining(field);

@@ -21,7 +21,7 @@ class ChartRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything"})
+  @ValueSource(strings = {"defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything", "sidecar-ports"})
   void renderingTwiceIsByteIdentical(String values) {
     String first = ChartRender.template(Repository.values(values), ChartRender.NAMESPACE);
     String second = ChartRender.template(Repository.values(values), ChartRender.NAMESPACE);
@@ -30,7 +30,7 @@ class ChartRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything"})
+  @ValueSource(strings = {"defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything", "sidecar-ports"})
   void everyNamespacedObjectLandsInTheReleaseNamespace(String values) {
     ChartRender render = ChartRender.of(values, "platform-cache");
 
@@ -42,7 +42,7 @@ class ChartRenderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything"})
+  @ValueSource(strings = {"defaults", "cert-manager", "monitoring", "redis", "fail-closed", "everything", "sidecar-ports"})
   void everyObjectCarriesTheChartLabels(String values) {
     ChartRender.of(values).objects().forEach(o -> assertThat(o.getMetadata().getLabels())
         .as(o.getKind() + "/" + o.getMetadata().getName())

@@ -16,11 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /** ServiceMonitor/PodMonitor, the Grafana dashboard, the try-out Redis. */
@@ -38,6 +40,22 @@ class OptionalComponentsTest {
     assertThat(serviceMonitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
     assertThat(render.text()).contains("- port: metrics", "- port: cachemesh-ops");
     assertThat(podMonitor.getAdditionalProperties().get("spec").toString()).contains("any=true");
+  }
+
+  @Test
+  void otherSidecarPortsReachTheOperatorAndThePodMonitorFollowsThemByName() {
+    ChartRender render = ChartRender.of("sidecar-ports");
+    Container operator = render.one(Deployment.class, "cachemesh-operator").getSpec().getTemplate().getSpec()
+        .getContainers().getFirst();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) generic(render, "PodMonitor").getAdditionalProperties().get("spec");
+
+    assertThat(operator.getArgs()).contains("--sidecar-proxy-port=9080", "--sidecar-admin-port=9081", "--sidecar-ops-port=9082");
+    // By name: the injector names the ops port cachemesh-ops whatever its number, so pods injected
+    // before a port change are scraped too; a number would miss them.
+    assertThat(spec.get("podMetricsEndpoints")).asInstanceOf(InstanceOfAssertFactories.LIST).singleElement()
+        .isEqualTo(Map.of("port", "cachemesh-ops", "path", "/metrics", "interval", "30s"));
+    assertThat(render.text()).doesNotContain("15080", "15081", "15082");
   }
 
   @Test
@@ -84,6 +102,8 @@ class OptionalComponentsTest {
     assertThat(decode(broker, "password")).isEqualTo("s3cret-for-tests");
     assertThat(decode(broker, "url")).isEqualTo("redis://cachemesh-redis.cachemesh-system.svc:6379/0");
     assertThat(broker.getMetadata().getName()).isEqualTo("cachemesh-redis");
+    // The sidecar refuses a broker Secret without an hmacKey of at least 16 bytes.
+    assertThat(decode(broker, "hmacKey")).hasSize(64).doesNotContain("s3cret").isEqualTo(decode(secret, "hmacKey"));
     assertThat(redis.getCommand()).noneMatch(c -> c.contains("s3cret")).anyMatch(c -> c.contains("requirepass"));
     assertThat(redis.getEnv()).singleElement().satisfies(e ->
         assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("cachemesh-redis"));

@@ -70,7 +70,8 @@ class RbacTest {
     ChartRender render = ChartRender.of("defaults");
 
     assertThat(grants(render.one(ClusterRole.class, NAME).getRules()))
-        .filteredOn(g -> g.resource().equals("secrets")).extracting(Grant::verb).containsExactly("get");
+        .filteredOn(g -> g.resource().equals("secrets")).extracting(Grant::verb)
+        .containsExactlyInAnyOrder("get", "list", "watch");
     assertThat(render.one(Role.class, NAME).getMetadata().getNamespace()).isEqualTo(ChartRender.NAMESPACE);
   }
 

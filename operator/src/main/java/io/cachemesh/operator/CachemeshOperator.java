@@ -60,7 +60,7 @@ public final class CachemeshOperator implements AutoCloseable {
     operator.register(
         new CachePolicyReconciler(client, settings, clock, brokers, events, new RolloutRestart(client), metrics),
         this::namespaces);
-    operator.register(new CacheInvalidationReconciler(client, settings, clock, brokers, metrics), this::namespaces);
+    operator.register(new CacheInvalidationReconciler(client, settings, clock, brokers, events, metrics), this::namespaces);
   }
 
   private <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(ControllerConfigurationOverrider<R> o) {

@@ -1,6 +1,7 @@
 package io.cachemesh.operator;
 
 import io.cachemesh.api.units.Durations;
+import io.cachemesh.operator.injection.SidecarPorts;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
@@ -123,7 +124,11 @@ public record OperatorSettings(
         WebhookSettings.NativeSidecars.parse("native-sidecars", in.get("native-sidecars", "auto")),
         kubernetesVersion(in.get("kubernetes-version", null)),
         in.duration("cert-check-interval", "1m"),
-        sidecarResources(in));
+        sidecarResources(in),
+        new SidecarPorts(
+            in.integer("sidecar-proxy-port", SidecarPorts.DEFAULTS.proxy()),
+            in.integer("sidecar-admin-port", SidecarPorts.DEFAULTS.admin()),
+            in.integer("sidecar-ops-port", SidecarPorts.DEFAULTS.ops())));
     OperatorSettings settings = new OperatorSettings(
         Arrays.stream(in.get("namespace", "").split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet()),

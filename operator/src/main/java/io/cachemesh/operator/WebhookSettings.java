@@ -1,5 +1,6 @@
 package io.cachemesh.operator;
 
+import io.cachemesh.operator.injection.SidecarPorts;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,8 @@ import java.time.Duration;
  * @param sidecarResources the injected sidecar's resources when the policy sets none
  *     ({@code --sidecar-cpu-request}, {@code --sidecar-memory-request}, {@code --sidecar-memory-limit},
  *     {@code --sidecar-cpu-limit})
+ * @param sidecarPorts the injected sidecar's proxy, admin and ops ports ({@code --sidecar-proxy-port},
+ *     {@code --sidecar-admin-port}, {@code --sidecar-ops-port})
  */
 public record WebhookSettings(
     boolean enabled,
@@ -42,7 +45,8 @@ public record WebhookSettings(
     NativeSidecars nativeSidecars,
     String kubernetesVersion,
     Duration certCheckInterval,
-    ResourceRequirements sidecarResources) {
+    ResourceRequirements sidecarResources,
+    SidecarPorts sidecarPorts) {
 
   public static final String IMAGE_REPOSITORY = "ghcr.io/cachemesh/sidecar";
 
@@ -73,11 +77,11 @@ public record WebhookSettings(
 
   public WebhookSettings withPort(int newPort) {
     return new WebhookSettings(enabled, newPort, service, namespace, secret, mutatingConfig, validatingConfig, certDir,
-        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval, sidecarResources);
+        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval, sidecarResources, sidecarPorts);
   }
 
   public WebhookSettings withEnabled(boolean on) {
     return new WebhookSettings(on, port, service, namespace, secret, mutatingConfig, validatingConfig, certDir,
-        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval, sidecarResources);
+        sidecarImage, nativeSidecars, kubernetesVersion, certCheckInterval, sidecarResources, sidecarPorts);
   }
 }

@@ -110,7 +110,7 @@ public final class Webhooks implements AutoCloseable {
         yield InjectionSettings.forCluster(image, sidecarVersion, version[0], version[1], namespace);
       }
     };
-    return settings.withDefaultResources(webhooks.sidecarResources());
+    return settings.withDefaultResources(webhooks.sidecarResources()).withPorts(webhooks.sidecarPorts());
   }
 
   /** {@code [major, minor]}; unreadable counts as old (regular sidecars), which is always safe. */

@@ -59,6 +59,11 @@ public final class ItEnvironment implements AutoCloseable {
     public RunningOperator operator() {
       return current.operator();
     }
+
+    /** Another broker Secret, e.g. for a Redis Cluster the test started. */
+    public void brokerSecret(String name, String url) {
+      current.cluster.brokerSecret(name, url);
+    }
   }
 
   public static final String BROKER_SECRET = "redis";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachemesh.operator.injection.InjectionSettings;
+import io.cachemesh.operator.injection.SidecarPorts;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class OperatorSettingsTest {
 
     assertThat(webhooks).isEqualTo(new WebhookSettings(false, 8443, "hooks", "ops", "tls", "inject", "validate",
         Path.of("/certs"), WebhookSettings.defaultImage(), WebhookSettings.NativeSidecars.OFF, "v1.31.2", Duration.ofSeconds(30),
-        InjectionSettings.builtInResources()));
+        InjectionSettings.builtInResources(), SidecarPorts.DEFAULTS));
     assertThat(OperatorSettings.parse(new String[] {"--native-sidecars=true"}, Map.of()).webhooks().nativeSidecars())
         .isEqualTo(WebhookSettings.NativeSidecars.ON);
   }
@@ -133,5 +134,29 @@ class OperatorSettingsTest {
   void aBadSidecarQuantityNamesItsFlag(String flag, String value) {
     assertThatThrownBy(() -> OperatorSettings.parse(new String[] {"--" + flag + "=" + value}, Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("--" + flag + ": '" + value + "'");
+  }
+
+  @Test
+  void sidecarPortsComeFromFlagsOrEnvironment() {
+    OperatorSettings settings = OperatorSettings.parse(new String[] {"--sidecar-proxy-port=9080"},
+        Map.of("CACHEMESH_SIDECAR_ADMIN_PORT", "9081", "CACHEMESH_SIDECAR_OPS_PORT", "9082"));
+
+    assertThat(settings.webhooks().sidecarPorts()).isEqualTo(new SidecarPorts(9080, 9081, 9082));
+    assertThat(OperatorSettings.defaults().webhooks().sidecarPorts()).isEqualTo(new SidecarPorts(15080, 15081, 15082));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "--sidecar-proxy-port=0 | --sidecar-proxy-port: 0 is not a port (1-65535)",
+      "--sidecar-admin-port=65536 | --sidecar-admin-port: 65536 is not a port (1-65535)",
+      "--sidecar-ops-port=-1 | --sidecar-ops-port: -1 is not a port (1-65535)",
+      "--sidecar-ops-port=http | --sidecar-ops-port: 'http' is not a number",
+      "--sidecar-admin-port=15080 | --sidecar-admin-port: 15080 is already --sidecar-proxy-port",
+      "--sidecar-ops-port=15081 | --sidecar-ops-port: 15081 is already --sidecar-admin-port",
+      "--sidecar-ops-port=15080 | --sidecar-ops-port: 15080 is already --sidecar-proxy-port"})
+  void badSidecarPortsAreRefusedNamingTheFlag(String flag, String message) {
+    assertThatThrownBy(() -> OperatorSettings.parse(new String[] {flag}, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
   }
 }

@@ -1,6 +1,8 @@
 package io.cachemesh.operator.broker;
 
 import io.cachemesh.api.compiled.PolicyId;
+import io.cachemesh.redis.RedisClients;
+import io.cachemesh.redis.RedisSettings;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -8,30 +10,32 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * One Redis client (a small pool) per broker Secret, cached while the Secret's content is
- * unchanged and closed when it changes. Every operation has short connect, socket and pool-wait
- * timeouts, so a Redis that is down costs a reconcile about one timeout, never a hang.
+ * One Redis client (a small pool per node) per broker Secret, cached while the Secret's content is
+ * unchanged and closed when it changes. The client is the sidecar's ({@link RedisClients}): a
+ * standalone server (plain or TLS, with ACL user and password), a Sentinel-monitored master or a
+ * Redis Cluster. Every operation has short connect, socket and pool-wait timeouts, so a Redis that
+ * is down costs a reconcile about one timeout, never a hang.
  */
 public final class BrokerConnections implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerConnections.class);
+  /** Connections per Redis node: reconciles are few and short. */
+  private static final int POOL_SIZE = 4;
 
-  private record Cached(Map<String, String> data, RedisClient client) {}
+  private record Cached(Map<String, String> data, UnifiedJedis client) {}
 
   private final KubernetesClient kubernetes;
-  private final Duration timeout;
+  private final RedisSettings settings;
   private final Map<String, Cached> clients = new ConcurrentHashMap<>();
 
   public BrokerConnections(KubernetesClient kubernetes, Duration timeout) {
     this.kubernetes = kubernetes;
-    this.timeout = timeout;
+    this.settings = new RedisSettings(timeout, timeout, POOL_SIZE, "cachemesh-operator");
   }
 
   /** The broker of a policy whose {@code spec.broker.secretName} is {@code secretName}. */
@@ -39,7 +43,7 @@ public final class BrokerConnections implements AutoCloseable {
     return new PolicyBroker(policy, client(policy.namespace(), secretName));
   }
 
-  RedisClient client(String namespace, String secretName) throws BrokerUnavailableException {
+  UnifiedJedis client(String namespace, String secretName) throws BrokerUnavailableException {
     Secret secret;
     try {
       secret = kubernetes.secrets().inNamespace(namespace).withName(secretName).get();
@@ -55,47 +59,30 @@ public final class BrokerConnections implements AutoCloseable {
     if (cached != null && Objects.equals(cached.data(), data)) {
       return cached.client();
     }
-    BrokerSettings settings;
+    BrokerSettings broker;
     try {
-      settings = BrokerSettings.fromSecretData(data);
+      broker = BrokerSettings.fromSecretData(data, key);
     } catch (IllegalArgumentException e) {
       throw new BrokerUnavailableException("Secret " + key + ": " + e.getMessage());
     }
-    RedisClient client = open(settings);
+    UnifiedJedis client = open(key, broker);
     Cached previous = clients.put(key, new Cached(data, client));
     if (previous != null) {
-      LOG.info("event=broker_secret_changed secret={} broker={}", key, settings);
+      LOG.info("event=broker_secret_changed secret={} broker={}", key, broker);
       previous.client().close();
     }
     return client;
   }
 
-  private RedisClient open(BrokerSettings settings) {
-    int millis = (int) timeout.toMillis();
-    DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-        .connectionTimeoutMillis(millis)
-        .socketTimeoutMillis(millis)
-        .database(settings.database())
-        .clientName("cachemesh-operator")
-        .ssl(settings.tls());
-    if (settings.tls()) {
-      config.sslSocketFactory(settings.socketFactory());
+  /** Cluster and Sentinel clients reach a node to start: that failure is Redis being down, not a bad Secret. */
+  private UnifiedJedis open(String key, BrokerSettings broker) throws BrokerUnavailableException {
+    try {
+      return RedisClients.create(broker.endpoint(), settings, broker.ca());
+    } catch (IllegalArgumentException e) {
+      throw new BrokerUnavailableException("Secret " + key + ": " + e.getMessage());
+    } catch (JedisException e) {
+      throw new BrokerUnavailableException("broker " + broker + " of Secret " + key + " unreachable: " + e.getMessage(), e);
     }
-    if (settings.password() != null) {
-      config.user(settings.username()).password(settings.password());
-    }
-    GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-    pool.setMaxTotal(4);
-    pool.setMaxIdle(2);
-    pool.setMinIdle(0);
-    pool.setMaxWait(timeout);
-    pool.setTestOnBorrow(false);
-    pool.setJmxEnabled(false);
-    return RedisClient.builder()
-        .hostAndPort(settings.host(), settings.port())
-        .clientConfig(config.build())
-        .poolConfig(pool)
-        .build();
   }
 
   @Override

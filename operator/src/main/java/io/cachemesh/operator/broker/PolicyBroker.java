@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.XAddParams;
@@ -26,7 +26,8 @@ import redis.clients.jedis.resps.Tuple;
 
 /**
  * What the operator does on one policy's broker keys ({@link BrokerKeys}). Every method touches
- * only keys under the policy's prefix: no FLUSHDB, no SCAN.
+ * only keys under the policy's prefix: no FLUSHDB, no SCAN. The prefix carries the policy's hash
+ * tag, so the multi-key UNLINKs stay in one slot of a Redis Cluster.
  */
 public final class PolicyBroker {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyBroker.class);
@@ -39,9 +40,9 @@ public final class PolicyBroker {
   static final long DELETED_STREAM_TTL_SECONDS = 3600;
 
   private final PolicyId policy;
-  private final RedisClient redis;
+  private final UnifiedJedis redis;
 
-  public PolicyBroker(PolicyId policy, RedisClient redis) {
+  public PolicyBroker(PolicyId policy, UnifiedJedis redis) {
     this.policy = policy;
     this.redis = redis;
   }

@@ -20,6 +20,7 @@ import java.util.Set;
  *     Service without endpoints). Without it, long-running pods get a regular sidecar container.
  * @param operatorNamespace never injected, as the system namespaces
  * @param defaultResources used when the policy has no {@code spec.sidecar.resources}
+ * @param ports the sidecar's proxy, admin and ops ports
  */
 public record InjectionSettings(
     String sidecarImage,
@@ -27,11 +28,9 @@ public record InjectionSettings(
     boolean nativeSidecars,
     boolean servicesReachSidecarPorts,
     String operatorNamespace,
-    ResourceRequirements defaultResources) {
+    ResourceRequirements defaultResources,
+    SidecarPorts ports) {
 
-  public static final int PROXY_PORT = 15080;
-  public static final int ADMIN_PORT = 15081;
-  public static final int OPS_PORT = 15082;
   public static final Set<String> SYSTEM_NAMESPACES = Set.of("kube-system", "kube-public", "kube-node-lease");
 
   public InjectionSettings {
@@ -39,6 +38,7 @@ public record InjectionSettings(
     Objects.requireNonNull(sidecarVersion, "sidecarVersion");
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
     Objects.requireNonNull(defaultResources, "defaultResources");
+    Objects.requireNonNull(ports, "ports");
   }
 
   /** Requests 50m CPU and 64Mi memory, a 128Mi memory limit and no CPU limit (CPU limits only add throttling latency). */
@@ -52,19 +52,27 @@ public record InjectionSettings(
 
   /** Native sidecars on or off, with built-in resources; on means a cluster where Services reach them (>= 1.32). */
   public static InjectionSettings of(String image, String version, boolean nativeSidecars, String operatorNamespace) {
-    return new InjectionSettings(image, version, nativeSidecars, nativeSidecars, operatorNamespace, builtInResources());
+    return new InjectionSettings(image, version, nativeSidecars, nativeSidecars, operatorNamespace, builtInResources(),
+        SidecarPorts.DEFAULTS);
   }
 
   /** The same settings with other default sidecar resources (the operator's {@code --sidecar-*} flags). */
   public InjectionSettings withDefaultResources(ResourceRequirements resources) {
     return new InjectionSettings(sidecarImage, sidecarVersion, nativeSidecars, servicesReachSidecarPorts,
-        operatorNamespace, resources);
+        operatorNamespace, resources, ports);
+  }
+
+  /** The same settings with other sidecar ports (the operator's {@code --sidecar-*-port} flags). */
+  public InjectionSettings withPorts(SidecarPorts newPorts) {
+    return new InjectionSettings(sidecarImage, sidecarVersion, nativeSidecars, servicesReachSidecarPorts,
+        operatorNamespace, defaultResources, newPorts);
   }
 
   /** From the API server's version ({@code VersionInfo} major and minor strings). */
   public static InjectionSettings forCluster(String image, String version, String major, String minor, String operatorNamespace) {
     return new InjectionSettings(image, version, nativeSidecarsSupported(major, minor),
-        atLeast(major, minor, 32), operatorNamespace, builtInResources());
+        atLeast(major, minor, 32), operatorNamespace, builtInResources(),
+        SidecarPorts.DEFAULTS);
   }
 
   /**

@@ -70,16 +70,19 @@ public final class NumericTargetPortCheck {
           .map(takeover -> check(services, labels, takeover.number(), takeover.originalName()))
           .orElse(List.of());
     }
-    Integer appPort = upstreamPort(sidecar.get().getArgs());
-    String proxyName = sidecar.get().getPorts() == null ? null : sidecar.get().getPorts().stream()
-        .filter(p -> Integer.valueOf(InjectionSettings.PROXY_PORT).equals(p.getContainerPort()))
+    List<String> args = sidecar.get().getArgs();
+    Integer appPort = portArgument(args, "--upstream");
+    // The proxy port from the sidecar's own arguments: the pod may have been injected with other --sidecar-proxy-port.
+    Integer proxyPort = portArgument(args, SidecarSpec.LISTEN);
+    String proxyName = sidecar.get().getPorts() == null || proxyPort == null ? null : sidecar.get().getPorts().stream()
+        .filter(p -> proxyPort.equals(p.getContainerPort()))
         .map(ContainerPort::getName).filter(Objects::nonNull).findFirst().orElse(null);
     return appPort == null ? List.of() : check(services, labels, appPort, proxyName);
   }
 
-  /** The port of the sidecar's {@code --upstream http://127.0.0.1:<port>} argument. */
-  private static Integer upstreamPort(List<String> args) {
-    int at = args == null ? -1 : args.indexOf("--upstream");
+  /** The port of a sidecar argument ending in {@code :<port>} ({@code --upstream http://127.0.0.1:8080}, {@code --listen 0.0.0.0:15080}). */
+  private static Integer portArgument(List<String> args, String flag) {
+    int at = args == null ? -1 : args.indexOf(flag);
     if (at < 0 || at + 1 >= args.size()) {
       return null;
     }

@@ -50,14 +50,11 @@ import java.util.Set;
  * otherwise a regular container appended to {@code containers}. See {@link InjectionSettings}.
  *
  * <p>A chosen policy is still not injected (skip with a warning) when no app container port matches
- * {@code upstream.port}, when the pod already uses one of the sidecar's ports (15080-15082), or when
+ * {@code upstream.port}, when the pod already uses one of the sidecar's ports ({@link SidecarPorts}), or when
  * the pod runs to completion ({@code restartPolicy} Never/OnFailure) and native sidecars are off, since
  * a regular sidecar container would keep the Job from ever completing.
  */
 public final class SidecarInjector {
-  private static final Set<Integer> SIDECAR_PORTS =
-      Set.of(InjectionSettings.PROXY_PORT, InjectionSettings.ADMIN_PORT, InjectionSettings.OPS_PORT);
-
   private final InjectionSettings settings;
   private final PolicyCompiler compiler;
   private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -113,8 +110,8 @@ public final class SidecarInjector {
           + " spec.upstream.port): sidecar not injected");
     }
     if (usesSidecarPort(originalSpec)) {
-      return cannotInject(warnings, "the pod already uses a port in " + InjectionSettings.PROXY_PORT + "-"
-          + InjectionSettings.OPS_PORT + ", which the sidecar needs: sidecar not injected");
+      return cannotInject(warnings, "the pod already uses one of the ports " + settings.ports()
+          + ", which the sidecar needs: sidecar not injected");
     }
     boolean runsToCompletion = "Never".equals(originalSpec.getRestartPolicy())
         || "OnFailure".equals(originalSpec.getRestartPolicy());
@@ -129,7 +126,7 @@ public final class SidecarInjector {
     PortTakeover takeover = found.get();
     if (takeover.originalName() == null) {
       warnings.add("port " + takeover.number() + " has no name: Services reach the cache only through targetPort "
-          + SidecarSpec.UNNAMED_PROXY_PORT + " or " + InjectionSettings.PROXY_PORT + "; name the port to take it over");
+          + SidecarSpec.UNNAMED_PROXY_PORT + " or " + settings.ports().proxy() + "; name the port to take it over");
     }
 
     Map<String, String> annotations = PolicyResolution.annotations(original);
@@ -188,9 +185,10 @@ public final class SidecarInjector {
     return Containers.all(spec).anyMatch(c -> InjectionKeys.SIDECAR_NAME.equals(c.getName()));
   }
 
-  private static boolean usesSidecarPort(PodSpec spec) {
+  private boolean usesSidecarPort(PodSpec spec) {
+    Set<Integer> sidecarPorts = settings.ports().all();
     return Containers.ports(spec).map(ContainerPort::getContainerPort)
-        .anyMatch(SIDECAR_PORTS::contains);
+        .anyMatch(sidecarPorts::contains);
   }
 
   private static InjectionDecision cannotInject(List<String> warnings, String reason) {

@@ -28,6 +28,8 @@ final class SidecarSpec {
   static final String UNNAMED_PROXY_PORT = "cachemesh-http";
   static final String OPS_PORT_NAME = "cachemesh-ops";
   static final long RUN_AS_USER = 65532L;
+  /** The sidecar's serving address flag: its port is the proxy port, whatever the operator's settings were then. */
+  static final String LISTEN = "--listen";
 
   private SidecarSpec() {}
 
@@ -45,19 +47,19 @@ final class SidecarSpec {
         .withArgs(
             "--config", CONFIG_DIR + "/config.json",
             "--upstream", "http://127.0.0.1:" + takeover.number(),
-            "--listen", "0.0.0.0:" + InjectionSettings.PROXY_PORT,
-            "--admin-listen", "127.0.0.1:" + InjectionSettings.ADMIN_PORT,
-            "--ops-listen", "0.0.0.0:" + InjectionSettings.OPS_PORT)
+            LISTEN, "0.0.0.0:" + settings.ports().proxy(),
+            "--admin-listen", "127.0.0.1:" + settings.ports().admin(),
+            "--ops-listen", "0.0.0.0:" + settings.ports().ops())
         .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef()
             .withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
         .addNewEnv().withName("POD_NAMESPACE").withNewValueFrom().withNewFieldRef()
             .withFieldPath("metadata.namespace").endFieldRef().endValueFrom().endEnv()
-        .withPorts(ports(takeover))
+        .withPorts(ports(takeover, settings.ports()))
         .withVolumeMounts(mounts)
         .withResources(resources)
         .withSecurityContext(restricted())
-        .withReadinessProbe(opsProbe("/ready"))
-        .withLivenessProbe(opsProbe("/healthz"));
+        .withReadinessProbe(opsProbe("/ready", settings.ports().ops()))
+        .withLivenessProbe(opsProbe("/healthz", settings.ports().ops()));
     if (nativeSidecar) {
       builder.withRestartPolicy("Always");
     }
@@ -79,12 +81,12 @@ final class SidecarSpec {
     return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(true).build();
   }
 
-  private static List<ContainerPort> ports(PortTakeover takeover) {
+  private static List<ContainerPort> ports(PortTakeover takeover, SidecarPorts ports) {
     String proxyName = takeover.originalName() == null ? UNNAMED_PROXY_PORT : takeover.originalName();
     return List.of(
-        new ContainerPortBuilder().withName(proxyName).withContainerPort(InjectionSettings.PROXY_PORT)
+        new ContainerPortBuilder().withName(proxyName).withContainerPort(ports.proxy())
             .withProtocol("TCP").build(),
-        new ContainerPortBuilder().withName(OPS_PORT_NAME).withContainerPort(InjectionSettings.OPS_PORT)
+        new ContainerPortBuilder().withName(OPS_PORT_NAME).withContainerPort(ports.ops())
             .withProtocol("TCP").build());
   }
 
@@ -100,9 +102,9 @@ final class SidecarSpec {
         .build();
   }
 
-  private static Probe opsProbe(String path) {
+  private static Probe opsProbe(String path, int port) {
     return new ProbeBuilder()
-        .withNewHttpGet().withPath(path).withPort(new IntOrString(InjectionSettings.OPS_PORT)).endHttpGet()
+        .withNewHttpGet().withPath(path).withPort(new IntOrString(port)).endHttpGet()
         .withPeriodSeconds(5)
         .withFailureThreshold(3)
         .build();

@@ -13,6 +13,7 @@ import io.cachemesh.operator.OperatorSettings;
 import io.cachemesh.operator.broker.BrokerConnections;
 import io.cachemesh.operator.broker.BrokerUnavailableException;
 import io.cachemesh.operator.broker.PolicyBroker;
+import io.cachemesh.operator.ops.EventRecorder;
 import io.cachemesh.operator.ops.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -44,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * earlier attempt that reached Redis but whose status write was lost is recorded instead of
  * published again. The status says {@code Pending} before the first attempt, {@code Published}
  * with the stream id after, {@code Failed} with the reason while it cannot be published (retried
- * with backoff).
+ * with backoff), and then a Warning Event {@value #PUBLISH_FAILED} on the object naming the cause
+ * (once per distinct cause, not at every retry).
  */
 @ControllerConfiguration(name = CacheInvalidationReconciler.NAME)
 public final class CacheInvalidationReconciler implements Reconciler<CacheInvalidation> {
   public static final String NAME = "cacheinvalidation";
   static final String KIND = "CacheInvalidation";
+  /** Reason of the Warning Event recorded when publishing fails. */
+  public static final String PUBLISH_FAILED = "PublishFailed";
   /** Acknowledgements are counted for this long after publishing, then the object is left alone. */
   static final Duration ACK_WINDOW = Duration.ofMinutes(10);
   private static final Logger LOG = LoggerFactory.getLogger(CacheInvalidationReconciler.class);
@@ -58,16 +62,18 @@ public final class CacheInvalidationReconciler implements Reconciler<CacheInvali
   private final OperatorSettings settings;
   private final Clock clock;
   private final BrokerConnections brokers;
+  private final EventRecorder events;
   private final OperatorMetrics metrics;
   private final Backoff backoff;
   private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
 
   public CacheInvalidationReconciler(KubernetesClient client, OperatorSettings settings, Clock clock,
-      BrokerConnections brokers, OperatorMetrics metrics) {
+      BrokerConnections brokers, EventRecorder events, OperatorMetrics metrics) {
     this.client = client;
     this.settings = settings;
     this.clock = clock;
     this.brokers = brokers;
+    this.events = events;
     this.metrics = metrics;
     this.backoff = new Backoff(settings.retryInitial(), settings.retryMax());
   }
@@ -135,6 +141,7 @@ public final class CacheInvalidationReconciler implements Reconciler<CacheInvali
       return fail(inv, e.getMessage(), true);
     }
     attempts.remove(inv.getMetadata().getUid());
+    events.clear(inv, PUBLISH_FAILED);
     Instant publishedAt = Instant.ofEpochMilli(StreamIds.millis(streamId));
     CacheInvalidationStatus published = new CacheInvalidationStatus(Phase.PUBLISHED, streamId, publishedAt.toString(),
         null, 0, inv.getMetadata().getGeneration());
@@ -227,6 +234,8 @@ public final class CacheInvalidationReconciler implements Reconciler<CacheInvali
     CacheInvalidationStatus old = inv.getStatus();
     writeStatus(inv, new CacheInvalidationStatus(Phase.FAILED, null, null, reason, null, inv.getMetadata().getGeneration()));
     metrics.reconciled(KIND, "failed");
+    // The recorder drops a repeat of the same cause: one Event per cause, however many retries.
+    events.warnOnce(inv, PUBLISH_FAILED, retry ? reason + " (retrying with backoff)" : reason + " (not retried: fix the spec)");
     if (old == null || old.phase() != Phase.FAILED || !Objects.equals(old.message(), reason)) {
       LOG.warn("event=invalidation_failed invalidation={}/{} retry={} reason=\"{}\"", inv.getMetadata().getNamespace(),
           inv.getMetadata().getName(), retry, reason);

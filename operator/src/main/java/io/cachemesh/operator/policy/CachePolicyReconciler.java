@@ -77,6 +77,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
   private volatile InformerEventSource<Pod, CachePolicy> pods;
   private volatile InformerEventSource<ConfigMap, CachePolicy> configMaps;
   private volatile InformerEventSource<Service, CachePolicy> services;
+  private volatile BrokerSecretSource brokerSecrets;
 
   public CachePolicyReconciler(KubernetesClient client, OperatorSettings settings, Clock clock, BrokerConnections brokers, EventRecorder events,
       RolloutRestart restarts, OperatorMetrics metrics) {
@@ -122,7 +123,8 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
                 .collect(Collectors.toSet()))
             .build(),
         context);
-    return List.of(pods, configMaps, services);
+    brokerSecrets = new BrokerSecretSource(client);
+    return List.of(pods, configMaps, services, brokerSecrets);
   }
 
   @Override
@@ -130,6 +132,7 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
     Instant now = clock.instant();
     String name = policy.getMetadata().getName();
     String namespace = policy.getMetadata().getNamespace();
+    brokerSecrets.track(policy);
     CompiledConfig compiled = null;
     String errors = null;
     try {
@@ -298,20 +301,22 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
     brokerDown.remove(uid);
     events.clear(policy, "SidecarMissing");
     events.clear(policy, NUMERIC_TARGET_PORT);
+    // Still watched while the purge waits: fixing the Secret retries the purge at once.
+    brokerSecrets.track(policy);
     if (policy.getSpec() == null || policy.getSpec().broker() == null) {
-      return DeleteControl.defaultDelete();
+      return deleted(policy);
     }
     Map<String, String> annotations = policy.getMetadata().getAnnotations();
     if (annotations != null && "true".equals(annotations.get(PodContract.SKIP_PURGE_ANNOTATION))) {
       LOG.warn("event=purge_skipped policy={} reason=\"annotation {}\"", id(policy), PodContract.SKIP_PURGE_ANNOTATION);
       purgeAttempts.remove(uid);
-      return DeleteControl.defaultDelete();
+      return deleted(policy);
     }
     try {
       brokers.forPolicy(id(policy), policy.getSpec().broker().secretName()).purgeAll("operator");
       purgeAttempts.remove(uid);
       metrics.reconciled(KIND, "purged");
-      return DeleteControl.defaultDelete();
+      return deleted(policy);
     } catch (BrokerUnavailableException e) {
       int attempt = purgeAttempts.merge(uid, 1, Integer::sum);
       Duration delay = backoff.delay(attempt);
@@ -326,6 +331,11 @@ public final class CachePolicyReconciler implements Reconciler<CachePolicy>, Cle
       reportPurgeFailure(policy, message);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(delay);
     }
+  }
+
+  private DeleteControl deleted(CachePolicy policy) {
+    brokerSecrets.forget(policy);
+    return DeleteControl.defaultDelete();
   }
 
   private void reportPurgeFailure(CachePolicy policy, String message) {

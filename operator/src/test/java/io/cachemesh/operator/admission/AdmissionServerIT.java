@@ -10,7 +10,7 @@ import io.cachemesh.api.CacheInvalidation;
 import io.cachemesh.api.CachePolicy;
 import io.cachemesh.operator.certs.CertificateManager;
 import io.cachemesh.operator.certs.CertificateSettings;
-import io.cachemesh.operator.certs.MutableClock;
+import io.cachemesh.redis.testing.MutableClock;
 import io.cachemesh.operator.certs.Pem;
 import io.cachemesh.operator.certs.ServingTls;
 import io.cachemesh.operator.certs.WebhookCertificates;

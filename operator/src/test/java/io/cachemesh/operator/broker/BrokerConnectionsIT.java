@@ -83,6 +83,6 @@ class BrokerConnectionsIT {
 
     cluster.brokerSecret("redis", "memcached://cache:11211");
 
-    assertThatThrownBy(this::pods).hasMessageContaining("Secret shop/redis: url: scheme 'memcached'");
+    assertThatThrownBy(this::pods).hasMessageContaining("Secret shop/redis: redis url: scheme: 'memcached'");
   }
 }

@@ -3,6 +3,7 @@ package io.cachemesh.operator.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachemesh.redis.RedisEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
@@ -22,41 +23,49 @@ class BrokerSettingsTest {
 
   @ParameterizedTest
   @CsvSource({
-      "redis://redis:6379, redis, 6379, 0, false",
-      "redis://redis.cache.svc/3, redis.cache.svc, 6379, 3, false",
-      "rediss://secure:6380/1, secure, 6380, 1, true"})
-  void urlGivesHostPortDatabaseAndTls(String url, String host, int port, int db, boolean tls) {
-    BrokerSettings settings = BrokerSettings.fromSecretData(secret("url", url));
+      "redis://redis:6379, STANDALONE, redis:6379, 0, false",
+      "redis://redis.cache.svc/3, STANDALONE, redis.cache.svc:6379, 3, false",
+      "rediss://secure:6380/1, STANDALONE, secure:6380, 1, true",
+      "'redis-cluster://a:7000,b:7001', CLUSTER, 'a:7000,b:7001', 0, false",
+      "'redis-sentinel://s1,s2:26380/main/2', SENTINEL, 's1:26379,s2:26380', 2, false"})
+  void everyUrlTheSidecarTakesIsTakenByTheOperator(String url, RedisEndpoint.Mode mode, String nodes, int db, boolean tls) {
+    RedisEndpoint endpoint = BrokerSettings.fromSecretData(secret("url", url), "shop/redis").endpoint();
 
-    assertThat(settings.host()).isEqualTo(host);
-    assertThat(settings.port()).isEqualTo(port);
-    assertThat(settings.database()).isEqualTo(db);
-    assertThat(settings.tls()).isEqualTo(tls);
+    assertThat(endpoint.mode()).isEqualTo(mode);
+    assertThat(endpoint.nodes()).extracting(RedisEndpoint.Node::toString).containsExactly(nodes.split(","));
+    assertThat(endpoint.database()).isEqualTo(db);
+    assertThat(endpoint.tls()).isEqualTo(tls);
   }
 
   @Test
   void secretKeysOverrideTheUrlsUserInfoAndThePasswordIsNeverPrinted() {
     BrokerSettings settings = BrokerSettings.fromSecretData(
-        secret("url", "redis://old:pw@redis:6379", "username", "operator", "password", "s3cret"));
+        secret("url", "redis://old:pw@redis:6379", "username", "operator", "password", "s3cret"), "shop/redis");
 
-    assertThat(settings.username()).isEqualTo("operator");
-    assertThat(settings.password()).isEqualTo("s3cret");
+    assertThat(settings.endpoint().username()).isEqualTo("operator");
+    assertThat(settings.endpoint().password()).isEqualTo("s3cret");
     assertThat(settings.toString()).doesNotContain("s3cret").doesNotContain("pw");
   }
 
   @ParameterizedTest
   @CsvSource({
-      "redis-cluster://a:1, url: scheme 'redis-cluster'",
-      "redis://redis/zero, url: path '/zero'",
+      "memcached://a:1, redis url: scheme: 'memcached'",
+      "redis://redis/zero, redis url: database: 'zero'",
       "'', url: is required"})
   void badUrlsAreRefusedNamingTheKey(String url, String message) {
-    assertThatThrownBy(() -> BrokerSettings.fromSecretData(secret("url", url))).hasMessageStartingWith(message);
+    assertThatThrownBy(() -> BrokerSettings.fromSecretData(secret("url", url), "shop/redis")).hasMessageStartingWith(message);
   }
 
   @Test
-  void aCaThatIsNotPemIsRefused() {
-    BrokerSettings settings = BrokerSettings.fromSecretData(secret("url", "rediss://r:6380", "ca.crt", "not a cert"));
+  void aCaWithoutTlsIsRefused() {
+    assertThatThrownBy(() -> BrokerSettings.fromSecretData(secret("url", "redis://r:6379", "ca.crt", "x"), "shop/redis"))
+        .hasMessageStartingWith("ca.crt: is given but url redis://r:6379 is not TLS");
+  }
 
-    assertThatThrownBy(settings::socketFactory).hasMessageStartingWith("ca.crt:");
+  @Test
+  void aCaThatIsNotPemIsRefusedNamingTheSecret() {
+    BrokerSettings settings = BrokerSettings.fromSecretData(secret("url", "rediss://r:6380", "ca.crt", "not a cert"), "shop/redis");
+
+    assertThatThrownBy(() -> settings.ca().socketFactory()).hasMessageStartingWith("ca.crt: Secret shop/redis");
   }
 }

@@ -3,6 +3,7 @@ package io.cachemesh.operator.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.operator.certs.RotationPolicy.Action;
+import io.cachemesh.redis.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -78,4 +78,14 @@ class NumericTargetPortCheckTest {
         List.of(service("web", Map.of("app", "web"), "http", 80, new IntOrString("http"))), injected, new IntOrString("http")))
         .isEmpty();
   }
+
+  @Test
+  void injectedPodIsCheckedWithThePortsItsSidecarWasInjectedWith() {
+    var policy = InjectionFixtures.policy("catalog", null, null, new IntOrString("http"));
+    var settings = InjectionFixtures.NATIVE.withPorts(new SidecarPorts(9080, 9081, 9082));
+    Pod injected = ((InjectionDecision.Inject) new SidecarInjector(settings).decide(APP, "shop", Map.of(), List.of(policy))).pod();
+
+    assertThat(NumericTargetPortCheck.forPod(NUMERIC, injected, new IntOrString("http")))
+        .singleElement().satisfies(f -> assertThat(f.message()).endsWith("use targetPort: http"));
+  }
 }

@@ -34,6 +34,7 @@ class SidecarInjectorTest {
   private static final CachePolicy CATALOG = policy("catalog", "2026-01-01T00:00:00Z", null, HTTP);
   private static final CachePolicy WEB_SELECTOR =
       policy("web", "2026-02-01T00:00:00Z", selector(Map.of("app", "web")), HTTP);
+  private static final InjectionSettings OTHER_PORTS = NATIVE.withPorts(new SidecarPorts(9080, 9081, 9082));
 
   /** One pod shape, its context, and what the pod must look like after the returned patch is applied. */
   record Scenario(
@@ -277,7 +278,39 @@ class SidecarInjectorTest {
               - name: app
                 image: x
                 ports: [{name: http, containerPort: 8080}, {name: other, containerPort: 15082}]
-            """, List.of(CATALOG), o -> skipped(o, "15080-15082")))
+            """, List.of(CATALOG), o -> skipped(o, "15080, 15081, 15082")),
+        new Scenario("other sidecar ports: container ports, args, probes and the taken-over name use them", OTHER_PORTS,
+            "shop", Map.of(), List.of(CATALOG), webPod("annotations: {cachemesh.io/policy: catalog}", ""), o -> {
+              injectedNatively(o);
+              assertThat(o.sidecar().getPorts()).extracting(ContainerPort::getName, ContainerPort::getContainerPort)
+                  .containsExactly(org.assertj.core.groups.Tuple.tuple("http", 9080),
+                      org.assertj.core.groups.Tuple.tuple("cachemesh-ops", 9082));
+              assertThat(o.sidecar().getArgs()).containsSequence("--listen", "0.0.0.0:9080",
+                  "--admin-listen", "127.0.0.1:9081", "--ops-listen", "0.0.0.0:9082");
+              assertThat(o.sidecar().getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString(9082));
+              assertThat(o.sidecar().getLivenessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString(9082));
+              assertThat(o.app().getPorts()).extracting(ContainerPort::getName).containsExactly("app-http");
+            }),
+        new Scenario("other sidecar ports free the defaults for the app", OTHER_PORTS, "shop", Map.of(), List.of(CATALOG), """
+            metadata: {name: p, namespace: shop, annotations: {cachemesh.io/policy: catalog}}
+            spec:
+              containers:
+              - name: app
+                image: x
+                ports: [{name: http, containerPort: 15080}]
+            """, o -> {
+              injectedNatively(o);
+              assertThat(o.sidecar().getArgs()).containsSequence("--upstream", "http://127.0.0.1:15080");
+            }),
+        new Scenario("other sidecar ports: a pod already using one is not injected, naming them", OTHER_PORTS,
+            "shop", Map.of(), List.of(CATALOG), """
+            metadata: {name: p, namespace: shop, annotations: {cachemesh.io/policy: catalog}}
+            spec:
+              containers:
+              - name: app
+                image: x
+                ports: [{name: http, containerPort: 8080}, {name: admin, containerPort: 9081}]
+            """, o -> skipped(o, "9080, 9081, 9082")))
         .map(Arguments::of);
   }
 

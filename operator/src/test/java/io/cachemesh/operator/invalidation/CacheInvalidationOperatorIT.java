@@ -17,6 +17,7 @@ import io.cachemesh.operator.MockCluster;
 import io.cachemesh.operator.ItEnvironment;
 import io.cachemesh.operator.RunningOperator;
 import io.cachemesh.operator.broker.PolicyBroker;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,12 +134,46 @@ class CacheInvalidationOperatorIT {
     Await.upTo10s().until(() -> status("while-down") != null && status("while-down").phase() == Phase.FAILED);
     assertThat(status("while-down").message()).contains("unreachable");
     assertThat(env.operator().registry().get("cachemesh_operator_publish_failures").counter().count()).isPositive();
+    Await.upTo10s().until(() -> !publishFailedEvents("while-down").isEmpty());
+    // Retries every 200 ms to 1 s meanwhile: the same cause is never recorded twice.
+    letItReconcile(4);
+    List<Event> warnings = publishFailedEvents("while-down");
+    assertThat(warnings).allSatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).contains("unreachable", "retrying");
+      assertThat(e.getInvolvedObject().getKind()).isEqualTo("CacheInvalidation");
+      assertThat(e.getInvolvedObject().getUid()).isEqualTo(invalidation("while-down").get().getMetadata().getUid());
+    });
+    assertThat(warnings).extracting(Event::getMessage).doesNotHaveDuplicates();
+    assertThat(status("while-down").phase()).isEqualTo(Phase.FAILED);
 
     env.redis().start();
 
     Await.upTo10s().until(() -> status("while-down").phase() == Phase.PUBLISHED);
+    letItReconcile(2);
     assertThat(stream()).singleElement()
         .satisfies(e -> assertThat(e.getFields()).containsEntry("paths", "/products/1"));
+  }
+
+  @Test
+  void aSpecTheEventCannotCarryFailsWithAnEventNamingTheFieldAndIsNotRetried() {
+    createPolicy();
+    env.startOperator();
+    CacheInvalidation empty = Fixtures.invalidation("nothing", "catalog", null, null);
+    env.client().resources(CacheInvalidation.class).inNamespace(MockCluster.NAMESPACE).resource(empty).create();
+
+    Await.upTo10s().until(() -> !publishFailedEvents("nothing").isEmpty());
+    assertThat(status("nothing").phase()).isEqualTo(Phase.FAILED);
+    assertThat(publishFailedEvents("nothing")).singleElement().satisfies(e ->
+        assertThat(e.getMessage()).contains("tags, paths, prefixes or all", "not retried"));
+    assertThat(stream()).isEmpty();
+  }
+
+  private List<Event> publishFailedEvents(String name) {
+    return env.client().v1().events().inNamespace(MockCluster.NAMESPACE).list().getItems().stream()
+        .filter(e -> CacheInvalidationReconciler.PUBLISH_FAILED.equals(e.getReason()))
+        .filter(e -> name.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   @Test

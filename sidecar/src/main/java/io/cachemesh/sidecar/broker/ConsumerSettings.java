@@ -1,6 +1,6 @@
 package io.cachemesh.sidecar.broker;
 
-import io.cachemesh.sidecar.redis.RedisClients;
+import io.cachemesh.redis.RedisClients;
 import java.time.Duration;
 
 /**

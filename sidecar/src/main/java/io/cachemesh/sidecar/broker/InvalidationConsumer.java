@@ -6,7 +6,7 @@ import io.cachemesh.api.broker.MalformedEventException;
 import io.cachemesh.api.broker.StreamIds;
 import io.cachemesh.api.compiled.PolicyId;
 import io.cachemesh.sidecar.engine.Purge;
-import io.cachemesh.sidecar.redis.RedisConnection;
+import io.cachemesh.redis.RedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -4,7 +4,7 @@ import io.cachemesh.api.broker.BrokerKeys;
 import io.cachemesh.api.broker.InvalidationEvent;
 import io.cachemesh.api.compiled.PolicyId;
 import io.cachemesh.sidecar.engine.Purge;
-import io.cachemesh.sidecar.redis.RedisConnection;
+import io.cachemesh.redis.RedisConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.cachemesh.sidecar.broker;
 
 import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.sidecar.engine.Purge;
-import io.cachemesh.sidecar.redis.RedisConnection;
+import io.cachemesh.redis.RedisConnection;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
 import io.cachemesh.sidecar.shared.FillNotifications;
 import io.cachemesh.sidecar.shared.RedisSharedStore;

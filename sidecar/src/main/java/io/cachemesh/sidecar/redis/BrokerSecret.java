@@ -1,5 +1,6 @@
 package io.cachemesh.sidecar.redis;
 
+import io.cachemesh.redis.RedisEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

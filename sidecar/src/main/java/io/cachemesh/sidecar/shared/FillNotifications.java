@@ -2,8 +2,8 @@ package io.cachemesh.sidecar.shared;
 
 import io.cachemesh.api.broker.BrokerKeys;
 import io.cachemesh.api.compiled.PolicyId;
-import io.cachemesh.sidecar.redis.RedisClients;
-import io.cachemesh.sidecar.redis.RedisConnection;
+import io.cachemesh.redis.RedisClients;
+import io.cachemesh.redis.RedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

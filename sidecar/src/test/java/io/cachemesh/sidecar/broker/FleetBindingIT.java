@@ -11,10 +11,10 @@ import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.engine.Requests;
 import io.cachemesh.sidecar.engine.ScriptedOrigin;
 import io.cachemesh.sidecar.testing.FleetHarness;
-import io.cachemesh.sidecar.testing.MutableClock;
+import io.cachemesh.redis.testing.MutableClock;
 import io.cachemesh.sidecar.testing.SidecarFixture;
-import io.cachemesh.sidecar.testing.redis.RedisProcess;
-import io.cachemesh.sidecar.testing.redis.RedisServers;
+import io.cachemesh.redis.testing.RedisProcess;
+import io.cachemesh.redis.testing.RedisServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ class FleetBindingIT {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final FleetBinding binding = new FleetBinding(FleetHarness.broker(redis.url(), "pod-0"),
       new PolicyFleet.Identity("pod-0", "test", Duration.ofSeconds(1)), Clock.systemUTC(), registry);
-  private final io.cachemesh.sidecar.testing.MutableClock clock = new io.cachemesh.sidecar.testing.MutableClock();
+  private final io.cachemesh.redis.testing.MutableClock clock = new io.cachemesh.redis.testing.MutableClock();
   private final LiveEngine live = new LiveEngine(config -> Engines.caching(clock, Duration.ofSeconds(5)).create(config, registry));
   private final ScriptedOrigin origin = ScriptedOrigin.replying(clock, 200, "x", "Cache-Control", "max-age=60");
 

@@ -3,7 +3,7 @@ package io.cachemesh.sidecar.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.sidecar.redis.BrokerSecret;
-import io.cachemesh.sidecar.testing.redis.Await;
+import io.cachemesh.redis.testing.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.cachemesh.sidecar.cache;
 import static io.cachemesh.sidecar.cache.Entries.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachemesh.sidecar.testing.MutableClock;
+import io.cachemesh.redis.testing.MutableClock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.cachemesh.sidecar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cachemesh.sidecar.redis.RedisEndpoint;
+import io.cachemesh.redis.RedisEndpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

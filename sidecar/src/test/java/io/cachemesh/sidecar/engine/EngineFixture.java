@@ -1,7 +1,7 @@
 package io.cachemesh.sidecar.engine;
 
 import io.cachemesh.api.compiled.CompiledConfig;
-import io.cachemesh.sidecar.testing.MutableClock;
+import io.cachemesh.redis.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package io.cachemesh.sidecar.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachemesh.sidecar.testing.MutableClock;
+import io.cachemesh.redis.testing.MutableClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;

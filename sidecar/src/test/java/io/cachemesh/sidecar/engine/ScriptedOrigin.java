@@ -1,6 +1,6 @@
 package io.cachemesh.sidecar.engine;
 
-import io.cachemesh.sidecar.testing.MutableClock;
+import io.cachemesh.redis.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,12 +3,14 @@ package io.cachemesh.sidecar.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.api.compiled.PolicyId;
+import io.cachemesh.redis.RedisConnection;
+import io.cachemesh.redis.RedisEndpoint;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
 import io.cachemesh.sidecar.shared.RedisSharedStore;
-import io.cachemesh.sidecar.testing.redis.RedisProcess;
-import io.cachemesh.sidecar.testing.redis.RedisServers;
-import io.cachemesh.sidecar.testing.redis.RedisTopologies;
-import io.cachemesh.sidecar.testing.redis.TestCertificates;
+import io.cachemesh.redis.testing.RedisProcess;
+import io.cachemesh.redis.testing.RedisServers;
+import io.cachemesh.redis.testing.RedisTopologies;
+import io.cachemesh.redis.testing.TestCertificates;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
-package io.cachemesh.sidecar.testing.redis;
+package io.cachemesh.redis.testing;
 
-import io.cachemesh.sidecar.redis.RedisConnection;
-import io.cachemesh.sidecar.redis.RedisEndpoint;
-import io.cachemesh.sidecar.redis.RedisSettings;
+import io.cachemesh.redis.RedisConnection;
+import io.cachemesh.redis.RedisEndpoint;
+import io.cachemesh.redis.RedisSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

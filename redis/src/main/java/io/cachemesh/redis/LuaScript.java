@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.redis;
+package io.cachemesh.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

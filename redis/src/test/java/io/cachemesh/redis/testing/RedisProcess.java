@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.testing.redis;
+package io.cachemesh.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

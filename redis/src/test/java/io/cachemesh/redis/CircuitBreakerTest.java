@@ -1,9 +1,9 @@
-package io.cachemesh.sidecar.redis;
+package io.cachemesh.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachemesh.sidecar.redis.CircuitBreaker.State;
-import io.cachemesh.sidecar.testing.MutableClock;
+import io.cachemesh.redis.CircuitBreaker.State;
+import io.cachemesh.redis.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.testing;
+package io.cachemesh.redis.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,10 @@ public final class MutableClock extends Clock {
 
   public MutableClock(long startMillis) {
     this.millis = new AtomicLong(startMillis);
+  }
+
+  public MutableClock(Instant start) {
+    this(start.toEpochMilli());
   }
 
   /** A fixed, arbitrary start: freshness arithmetic in unit tests must not depend on today. */

@@ -1,4 +1,4 @@
-package io.cachemesh.sidecar.redis;
+package io.cachemesh.redis;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

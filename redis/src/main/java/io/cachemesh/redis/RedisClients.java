@@ -1,19 +1,9 @@
-package io.cachemesh.sidecar.redis;
+package io.cachemesh.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -35,7 +25,20 @@ public final class RedisClients {
    * exception when no node answers; {@link RedisConnection} calls it lazily through its breaker).
    */
   public static UnifiedJedis create(RedisEndpoint endpoint, RedisSettings settings) {
-    JedisClientConfig config = clientConfig(endpoint, settings, endpoint.database());
+    return create(endpoint, settings, endpoint.caFile() == null ? null : TrustedCa.fromFile(endpoint.caFile()));
+  }
+
+  /**
+   * The same, trusting {@code ca} for TLS instead of {@code endpoint.caFile()}: for a caller that
+   * holds the CA itself (the operator reads {@code ca.crt} from the API, not from a mounted file).
+   *
+   * @param ca null: the JVM's trust store
+   */
+  public static UnifiedJedis create(RedisEndpoint endpoint, RedisSettings settings, TrustedCa ca) {
+    if (ca != null && !endpoint.tls()) {
+      throw new IllegalArgumentException("ca.crt: a CA is given but " + endpoint + " is not TLS (use rediss://)");
+    }
+    JedisClientConfig config = clientConfig(endpoint, settings, endpoint.database(), ca);
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(settings.poolSize());
     pool.setMaxIdle(settings.poolSize());
@@ -64,13 +67,13 @@ public final class RedisClients {
           .masterName(endpoint.masterName())
           .sentinels(nodes)
           .clientConfig(config)
-          .sentinelClientConfig(clientConfig(endpoint, settings, 0))
+          .sentinelClientConfig(clientConfig(endpoint, settings, 0, ca))
           .poolConfig(pool)
           .build();
     };
   }
 
-  static JedisClientConfig clientConfig(RedisEndpoint endpoint, RedisSettings settings, int database) {
+  static JedisClientConfig clientConfig(RedisEndpoint endpoint, RedisSettings settings, int database, TrustedCa ca) {
     DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
         .connectionTimeoutMillis(Math.toIntExact(settings.connectTimeout().toMillis()))
         .socketTimeoutMillis(Math.toIntExact(settings.socketTimeout().toMillis()))
@@ -89,31 +92,10 @@ public final class RedisClients {
       SSLParameters parameters = new SSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       builder.sslParameters(parameters);
-      if (endpoint.caFile() != null) {
-        builder.sslSocketFactory(trusting(endpoint));
+      if (ca != null) {
+        builder.sslSocketFactory(ca.socketFactory());
       }
     }
     return builder.build();
-  }
-
-  private static SSLSocketFactory trusting(RedisEndpoint endpoint) {
-    try (InputStream in = Files.newInputStream(endpoint.caFile())) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int index = 0;
-      for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + index++, certificate);
-      }
-      if (index == 0) {
-        throw new IllegalArgumentException("ca.crt: " + endpoint.caFile() + " holds no certificate");
-      }
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context.getSocketFactory();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException("ca.crt: " + endpoint.caFile() + " is not a PEM certificate: " + e.getMessage());
-    }
   }
 }

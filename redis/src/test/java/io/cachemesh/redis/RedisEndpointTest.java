@@ -1,10 +1,10 @@
-package io.cachemesh.sidecar.redis;
+package io.cachemesh.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cachemesh.sidecar.redis.RedisEndpoint.Mode;
-import io.cachemesh.sidecar.redis.RedisEndpoint.Node;
+import io.cachemesh.redis.RedisEndpoint.Mode;
+import io.cachemesh.redis.RedisEndpoint.Node;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
