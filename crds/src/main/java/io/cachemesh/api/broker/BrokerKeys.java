@@ -70,6 +70,15 @@ public final class BrokerKeys {
     return PolicyCompiler.keyPrefix(policy) + "lock:" + keyHash;
   }
 
+  /**
+   * Pub/sub channel on which the replica holding a {@link #lock} announces that it is done (entry
+   * written, or given up): the message is the lock's key hash. Waiters on other replicas wake on
+   * it instead of polling; a lost message only makes them wait their bound.
+   */
+  public static String fills(PolicyId policy) {
+    return PolicyCompiler.keyPrefix(policy) + "fills";
+  }
+
   /** Hash: pod name -> latest heartbeat JSON. */
   public static String heartbeats(PolicyId policy) {
     return PolicyCompiler.keyPrefix(policy) + "heartbeats";

@@ -4,6 +4,7 @@ import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.redis.RedisConnection;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
+import io.cachemesh.sidecar.shared.FillNotifications;
 import io.cachemesh.sidecar.shared.RedisSharedStore;
 import io.cachemesh.sidecar.shared.SharedStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,7 @@ public final class PolicyFleet implements AutoCloseable {
   public record Identity(String pod, String version, Duration heartbeatInterval) {}
 
   private final SharedStore store;
+  private final FillNotifications fills;
   private final InvalidationPublisher publisher;
   private final InvalidationConsumer consumer;
   private final HeartbeatPublisher heartbeats;
@@ -37,8 +39,9 @@ public final class PolicyFleet implements AutoCloseable {
       RedisConnection redis, CompiledConfig config, byte[] hmacKey, Identity identity, Consumer<Purge> sink,
       Runnable onGap, Supplier<HeartbeatPublisher.Stats> stats, Clock clock, MeterRegistry registry) {
     long maxPayload = Math.min(Integer.MAX_VALUE - ENTRY_OVERHEAD_BYTES, config.memory().maxObjectSizeBytes()) + ENTRY_OVERHEAD_BYTES;
+    this.fills = new FillNotifications(redis, config.policy());
     this.store = new RedisSharedStore(redis, config.policy(), config.keyVersion(),
-        new EntryEnvelope(hmacKey, (int) maxPayload), clock, registry);
+        new EntryEnvelope(hmacKey, (int) maxPayload), clock, registry, fills);
     this.publisher = new InvalidationPublisher(redis, config.policy(), registry);
     this.consumer = new InvalidationConsumer(redis, config.policy(), sink, onGap, ConsumerSettings.DEFAULTS, clock, registry);
     this.heartbeats = new HeartbeatPublisher(redis, config.policy(), identity.pod(), identity.version(), stats,
@@ -46,9 +49,10 @@ public final class PolicyFleet implements AutoCloseable {
     this.origin = "sidecar/" + identity.pod();
   }
 
-  /** Starts consuming invalidations and sending heartbeats; returns at once (Redis may be down). */
+  /** Starts consuming invalidations, listening for fleet-lock releases and sending heartbeats; returns at once (Redis may be down). */
   public void start() {
     consumer.start();
+    fills.start();
     heartbeats.start();
   }
 
@@ -61,6 +65,11 @@ public final class PolicyFleet implements AutoCloseable {
     return publisher.publish(purge, origin);
   }
 
+  /** The subscription waking requests that wait for another replica's fleet lock. */
+  public FillNotifications fills() {
+    return fills;
+  }
+
   public InvalidationConsumer consumer() {
     return consumer;
   }
@@ -68,6 +77,7 @@ public final class PolicyFleet implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.close();
+    fills.close();
     consumer.close();
   }
 }

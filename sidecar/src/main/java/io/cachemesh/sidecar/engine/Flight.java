@@ -29,6 +29,13 @@ final class Flight {
     done.complete(outcome);
   }
 
+  /** Completes {@code flight} when the request leads one (waiters and background refreshes may not). */
+  static void complete(Flight flight, Outcome outcome) {
+    if (flight != null) {
+      flight.complete(outcome);
+    }
+  }
+
   /** The outcome, or null when the wait bound passed (the waiter then goes to the origin itself). */
   Outcome await(Duration bound) {
     try {

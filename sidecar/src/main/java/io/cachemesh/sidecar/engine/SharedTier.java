@@ -8,14 +8,20 @@ import io.cachemesh.sidecar.shared.SharedStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,7 @@ final class SharedTier {
   private final MeterRegistry registry;
   private final String policy;
   private final ConcurrentMap<String, Counter> writes = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Counter> waits = new ConcurrentHashMap<>();
   private final Set<String> loggedUndecodable = ConcurrentHashMap.newKeySet();
 
   SharedTier(SharedStore store, Function<Purge, Optional<String>> publisher, Executor executor, MeterRegistry registry, String policy) {
@@ -85,6 +92,38 @@ final class SharedTier {
 
   LockAttempt tryLock(String key, long ttlMillis) {
     return store.tryLock(key, ttlMillis);
+  }
+
+  /**
+   * Waits, at most {@code bound}, for the replica holding {@code key}'s lock to release it.
+   * Registers before {@code beforeWaiting} runs, so a release between the caller's last read and
+   * the wait is not missed; {@code beforeWaiting} returning non-null ends the wait at once.
+   *
+   * @return what {@code beforeWaiting} returned, else null: released (or lost notification, or bound passed)
+   */
+  <T> T awaitRelease(String key, Duration bound, Supplier<T> beforeWaiting) {
+    CompletableFuture<Void> released = store.watchFill(key);
+    try {
+      T early = beforeWaiting.get();
+      if (early != null) {
+        return early;
+      }
+      released.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+      countWait("woken");
+    } catch (TimeoutException | ExecutionException e) {
+      countWait("bound");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      store.unwatchFill(key, released);
+    }
+    return null;
+  }
+
+  private void countWait(String result) {
+    waits.computeIfAbsent(result, r -> Counter.builder("cachemesh.fleet.lock.waits")
+        .description("Waits for another replica's fleet lock: woken by its release, or ended by the bound")
+        .tag("policy", policy).tag("result", r).register(registry)).increment();
   }
 
   /**

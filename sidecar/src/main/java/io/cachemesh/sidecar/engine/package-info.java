@@ -25,6 +25,10 @@
  *   <li>Cache-Status: {@code cachemesh; hit; ttl=42; detail=memory; rule="products"}, formats in
  *       {@link io.cachemesh.sidecar.semantics.CacheStatus}. A 5xx is forwarded as is; an origin
  *       that cannot be reached is 502, a timeout 504, unless stale-if-error applies.
+ *   <li>Client preconditions on GET/HEAD are evaluated against the stored 2xx entry in the order of
+ *       RFC 9110 13.2.2 (If-Match, else If-Unmodified-Since; then If-None-Match, else
+ *       If-Modified-Since): 412 when If-Match or If-Unmodified-Since fails, 304 when the client's
+ *       copy is current. On a miss they are removed upstream and evaluated against what is stored.
  *   <li>A Range request is answered with the whole stored response (200), which RFC 9110 allows.
  *   <li>Entries are dropped (not just stale) once neither fresh, nor within a stale window, nor
  *       worth revalidating (validators keep them one more lifetime, at least a minute).

@@ -1,10 +1,67 @@
 package io.cachemesh.sidecar.semantics;
 
 import io.cachemesh.sidecar.engine.HeaderList;
+import java.util.ArrayList;
+import java.util.List;
 
-/** RFC 9110 section 13: whether a client's conditional GET/HEAD is satisfied by a stored response. */
+/** RFC 9110 section 13: how a client's conditional GET/HEAD is answered from a stored response. */
 public final class Conditionals {
+  /** What the preconditions of a GET/HEAD say about answering it from a stored 2xx response. */
+  public enum Result {
+    /** No precondition, or all hold: the stored response is served. */
+    SERVE,
+    /** If-None-Match or If-Modified-Since says the client's copy is current: 304. */
+    NOT_MODIFIED,
+    /** If-Match or If-Unmodified-Since does not hold: 412. */
+    PRECONDITION_FAILED
+  }
+
   private Conditionals() {}
+
+  /**
+   * Evaluates the preconditions in the order of RFC 9110 13.2.2: If-Match; If-Unmodified-Since only
+   * without If-Match; then If-None-Match; If-Modified-Since only without If-None-Match. If-Match
+   * uses the strong comparison (a weak stored ETag never matches), {@code *} matches any stored
+   * response. If-Unmodified-Since is ignored when it is not a valid date or the stored response has
+   * no valid Last-Modified (RFC 9110 13.1.4).
+   */
+  public static Result evaluate(HeaderList request, HeaderList stored) {
+    var ifMatch = request.all("If-Match");
+    if (!ifMatch.isEmpty()) {
+      String etag = stored.first("ETag").orElse(null);
+      boolean matched = false;
+      for (String field : ifMatch) {
+        matched |= matchesAnyStrongly(field, etag);
+      }
+      if (!matched) {
+        return Result.PRECONDITION_FAILED;
+      }
+    } else {
+      long since = HttpDates.parse(request.first("If-Unmodified-Since").orElse(null));
+      long lastModified = HttpDates.parse(stored.first("Last-Modified").orElse(null));
+      if (since != HttpDates.INVALID && lastModified != HttpDates.INVALID && lastModified > since) {
+        return Result.PRECONDITION_FAILED;
+      }
+    }
+    return notModified(request, stored) ? Result.NOT_MODIFIED : Result.SERVE;
+  }
+
+  /** If-Match: {@code *} matches anything stored; otherwise a listed strong tag equal to a strong stored ETag. */
+  static boolean matchesAnyStrongly(String field, String etag) {
+    if (field.trim().equals("*")) {
+      return true;
+    }
+    if (etag == null || etag.trim().startsWith("W/")) {
+      return false;
+    }
+    String target = etag.trim();
+    for (String tag : entityTags(field)) {
+      if (tag.equals(target)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * True when the stored response has not changed as far as the client can tell, i.e. the cache
@@ -36,6 +93,20 @@ public final class Conditionals {
   /** Weak comparison (RFC 9110 8.8.3.2) of each entity-tag in a list field against one tag. */
   static boolean matchesAny(String field, String etag) {
     String target = opaque(etag);
+    for (String tag : entityTags(field)) {
+      if (tag.equals("*") || opaque(tag).equals(target)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The entity-tags of a list field as written ({@code W/"x"}, {@code "x"}, or {@code *}), in order,
+   * up to the first malformed one. Commas inside quotes belong to the tag.
+   */
+  private static List<String> entityTags(String field) {
+    List<String> tags = new ArrayList<>(2);
     int i = 0;
     int n = field.length();
     while (i < n) {
@@ -46,7 +117,9 @@ public final class Conditionals {
         break;
       }
       if (field.charAt(i) == '*') {
-        return true;
+        tags.add("*");
+        i++;
+        continue;
       }
       int start = i;
       if (field.startsWith("W/", i)) {
@@ -55,11 +128,9 @@ public final class Conditionals {
       if (i < n && field.charAt(i) == '"') {
         int close = field.indexOf('"', i + 1);
         if (close < 0) {
-          return false;
+          break;
         }
-        if (opaque(field.substring(start, close + 1)).equals(target)) {
-          return true;
-        }
+        tags.add(field.substring(start, close + 1));
         i = close + 1;
       } else {
         while (i < n && field.charAt(i) != ',') {
@@ -67,7 +138,7 @@ public final class Conditionals {
         }
       }
     }
-    return false;
+    return tags;
   }
 
   private static String opaque(String tag) {

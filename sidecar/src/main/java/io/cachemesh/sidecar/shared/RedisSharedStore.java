@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
@@ -110,8 +111,16 @@ public final class RedisSharedStore implements SharedStore {
       return 0
       """);
 
+  /**
+   * KEYS[1]: the lock; ARGV: token, fills channel, key hash. Deletes it if ours and tells the
+   * waiters; a refused PUBLISH (an ACL without the channel) still releases: waiters then wait their bound.
+   */
   private static final LuaScript UNLOCK = new LuaScript("""
-      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+      if redis.call('GET', KEYS[1]) == ARGV[1] then
+        redis.call('DEL', KEYS[1])
+        redis.pcall('PUBLISH', ARGV[2], ARGV[3])
+        return 1
+      end
       return 0
       """);
 
@@ -127,9 +136,19 @@ public final class RedisSharedStore implements SharedStore {
   private final Map<String, Counter> lookups = new ConcurrentHashMap<>();
   private final Set<EntryEnvelope.Rejection> loggedRejections = ConcurrentHashMap.newKeySet();
   private final MeterRegistry registry;
+  private final FillNotifications fills;
+  private final byte[] fillsChannel;
 
   public RedisSharedStore(
       RedisConnection redis, PolicyId policy, int keyVersion, EntryEnvelope envelope, Clock clock, MeterRegistry registry) {
+    this(redis, policy, keyVersion, envelope, clock, registry, null);
+  }
+
+  /** @param fills the sidecar's subscription to lock releases; null: waiters are never woken early */
+  public RedisSharedStore(RedisConnection redis, PolicyId policy, int keyVersion, EntryEnvelope envelope, Clock clock,
+      MeterRegistry registry, FillNotifications fills) {
+    this.fills = fills;
+    this.fillsChannel = bytes(BrokerKeys.fills(policy));
     this.redis = redis;
     this.policy = policy;
     this.entryPrefix = BrokerKeys.entryPrefix(policy, keyVersion);
@@ -249,13 +268,30 @@ public final class RedisSharedStore implements SharedStore {
 
   @Override
   public boolean unlock(LockAttempt.Acquired attempt) {
-    List<byte[]> keys = List.of(bytes(lockKey(attempt.key())));
-    List<byte[]> args = List.of(bytes(attempt.token()));
+    String hash = keyHash(attempt.key());
+    List<byte[]> keys = List.of(bytes(BrokerKeys.lock(policy, hash)));
+    List<byte[]> args = List.of(bytes(attempt.token()), fillsChannel, bytes(hash));
     return redis.call("unlock", r -> UNLOCK.runForLong(r, keys, args)).orElse(0L) == 1L;
   }
 
+  @Override
+  public CompletableFuture<Void> watchFill(String key) {
+    return fills == null ? new CompletableFuture<>() : fills.watch(keyHash(key));
+  }
+
+  @Override
+  public void unwatchFill(String key, CompletableFuture<Void> watch) {
+    if (fills != null) {
+      fills.unwatch(keyHash(key), watch);
+    }
+  }
+
   private String lockKey(String key) {
-    return BrokerKeys.lock(policy, HexFormat.of().formatHex(EntryEnvelope.keyHash(key)));
+    return BrokerKeys.lock(policy, keyHash(key));
+  }
+
+  private static String keyHash(String key) {
+    return HexFormat.of().formatHex(EntryEnvelope.keyHash(key));
   }
 
   /** Purges members {@code path\0key} of the path index in one lex range, a batch at a time. */

@@ -3,6 +3,7 @@ package io.cachemesh.sidecar.shared;
 import io.cachemesh.sidecar.engine.Purge;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The shared (second) tier: entries every replica of a policy can read. Keys are the engine's
@@ -35,6 +36,21 @@ public interface SharedStore {
   /** Fleet-wide single flight for regenerating {@code key}; the lock expires after {@code ttlMillis} whatever happens. */
   LockAttempt tryLock(String key, long ttlMillis);
 
-  /** Releases the lock only if it is still the one {@code attempt} acquired. @return whether it was released */
+  /**
+   * Releases the lock only if it is still the one {@code attempt} acquired, and then announces to
+   * the replicas waiting on it ({@link #watchFill}) that it is done. @return whether it was released
+   */
   boolean unlock(LockAttempt.Acquired attempt);
+
+  /**
+   * A future completed when the holder of {@code key}'s fleet lock releases it (after writing the
+   * entry, or without one). It may never complete (the announcement was lost, the holder died):
+   * callers wait with a bound, then read the store again. Pass it to {@link #unwatchFill} when done.
+   * Without notifications, a future that never completes.
+   */
+  default CompletableFuture<Void> watchFill(String key) {
+    return new CompletableFuture<>();
+  }
+
+  default void unwatchFill(String key, CompletableFuture<Void> watch) {}
 }

@@ -91,7 +91,7 @@ class CoalescingTest extends EngineFixture {
     origin.reply(200, "x", "Cache-Control", "max-age=60");
     get("/a");
     assertThat(status(get("/a"))).contains("; hit;");
-    clock.advance(DefaultCacheEngine.HIT_FOR_MISS.plusSeconds(1));
+    clock.advance(HitForMiss.WINDOW.plusSeconds(1));
     assertThat(origin.calls()).isEqualTo(2);
   }
 

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /** A shared tier in a map, with the lock answer chosen by the test and every call counted. */
 final class FakeSharedStore implements SharedStore {
@@ -19,9 +21,15 @@ final class FakeSharedStore implements SharedStore {
   final AtomicInteger gets = new AtomicInteger();
   final List<Purge> purges = new CopyOnWriteArrayList<>();
   volatile LockAttempt lockAnswer;
+  /** Futures of requests waiting for a lock release, by key, as a subscription would hold them. */
+  final Map<String, List<CompletableFuture<Void>>> watching = new ConcurrentHashMap<>();
+
+  /** Runs before every read, so a test can make a write land between two reads. */
+  volatile Consumer<String> beforeGet = key -> { };
 
   @Override
   public Optional<SharedHit> get(String key) {
+    beforeGet.accept(key);
     gets.incrementAndGet();
     Stored s = entries.get(key);
     return s == null ? Optional.empty() : Optional.of(new SharedHit(s.payload(), 0, s.softPurgedAt()));
@@ -66,6 +74,30 @@ final class FakeSharedStore implements SharedStore {
 
   @Override
   public boolean unlock(LockAttempt.Acquired attempt) {
+    announceRelease(attempt.key());
     return true;
+  }
+
+  /** What another replica's unlock publishes: wakes the waiters of {@code key}. */
+  void announceRelease(String key) {
+    List<CompletableFuture<Void>> waiters = watching.remove(key);
+    if (waiters != null) {
+      waiters.forEach(f -> f.complete(null));
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> watchFill(String key) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    watching.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(f);
+    return f;
+  }
+
+  @Override
+  public void unwatchFill(String key, CompletableFuture<Void> watch) {
+    watching.computeIfPresent(key, (k, l) -> {
+      l.remove(watch);
+      return l.isEmpty() ? null : l;
+    });
   }
 }

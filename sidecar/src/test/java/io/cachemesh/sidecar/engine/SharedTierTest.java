@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachemesh.api.compiled.CompiledConfig;
 import io.cachemesh.sidecar.shared.LockAttempt;
+import io.cachemesh.sidecar.testing.SidecarFixture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,6 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The engine with a shared tier: lookup order, what is written, purges, the fleet lock. */
 class SharedTierTest extends EngineFixture {
+  /** Each request on its own thread: the common pool may have a single worker on a small machine. */
+  private static final Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
   private final FakeSharedStore store = new FakeSharedStore();
   private final List<Purge> published = new CopyOnWriteArrayList<>();
   private DefaultCacheEngine other;
@@ -134,7 +141,7 @@ class SharedTierTest extends EngineFixture {
     CacheResponse r = get("/a");
 
     assertThat(status(r)).contains("fwd=uri-miss");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DefaultCacheEngine.FLEET_WAIT);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FleetFetch.WAIT);
     assertThat(origin.calls()).isEqualTo(1);
   }
 
@@ -147,8 +154,77 @@ class SharedTierTest extends EngineFixture {
     CacheResponse r = get("/a");
 
     assertThat(body(r)).isEqualTo("hello");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(DefaultCacheEngine.FLEET_WAIT.minusMillis(50), Duration.ofSeconds(4));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(FleetFetch.WAIT.minusMillis(50), Duration.ofSeconds(4));
     assertThat(origin.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void busyFleetLockWakesOnTheHoldersReleaseAndServesItsEntryFromTheSharedTier() throws Exception {
+    FakeSharedStore.Stored filled = entryWrittenByAnotherReplica();
+    store.lockAnswer = new LockAttempt.Busy();
+    DefaultCacheEngine b = other(engine.config());
+
+    long start = System.nanoTime();
+    CompletableFuture<CacheResponse> waiting = CompletableFuture.supplyAsync(() -> b.handle(Requests.get("/a"), origin), VIRTUAL);
+    SidecarFixture.await("waiter watching", Duration.ofSeconds(5), () -> !store.watching.isEmpty());
+    store.entries.put(onlyKey, filled);
+    store.announceRelease(onlyKey);
+    CacheResponse r = waiting.get(5, TimeUnit.SECONDS);
+
+    assertThat(status(r)).contains("detail=shared");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FleetFetch.WAIT);
+    assertThat(origin.calls()).isEqualTo(1);
+    assertThat(store.watching).isEmpty();
+    assertThat(registry.find("cachemesh.fleet.lock.waits").tag("result", "woken").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void lostReleaseNotificationStillServesTheSharedEntryAtTheBound() throws Exception {
+    FakeSharedStore.Stored filled = entryWrittenByAnotherReplica();
+    store.lockAnswer = new LockAttempt.Busy();
+    DefaultCacheEngine b = other(engine.config());
+
+    long start = System.nanoTime();
+    CompletableFuture<CacheResponse> waiting = CompletableFuture.supplyAsync(() -> b.handle(Requests.get("/a"), origin), VIRTUAL);
+    SidecarFixture.await("waiter watching", Duration.ofSeconds(5), () -> !store.watching.isEmpty());
+    store.entries.put(onlyKey, filled);
+    CacheResponse r = waiting.get(5, TimeUnit.SECONDS);
+
+    assertThat(status(r)).contains("detail=shared");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(FleetFetch.WAIT.minusMillis(50), Duration.ofSeconds(4));
+    assertThat(origin.calls()).isEqualTo(1);
+    assertThat(store.watching).isEmpty();
+  }
+
+  @Test
+  void entryWrittenJustBeforeTheWaiterWatchesIsServedWithoutWaiting() throws Exception {
+    FakeSharedStore.Stored filled = entryWrittenByAnotherReplica();
+    store.lockAnswer = new LockAttempt.Busy();
+    DefaultCacheEngine b = other(engine.config());
+    AtomicBoolean first = new AtomicBoolean(true);
+    store.beforeGet = key -> {
+      // The other replica's write lands between the waiter's first read and its watch.
+      if (!first.getAndSet(false)) {
+        store.entries.put(onlyKey, filled);
+      }
+    };
+
+    long start = System.nanoTime();
+    CacheResponse r = b.handle(Requests.get("/a"), origin);
+
+    assertThat(status(r)).contains("detail=shared");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FleetFetch.WAIT);
+  }
+
+  private String onlyKey;
+
+  /** Lets the first engine store /a in the shared tier, then takes it out: the test decides when it arrives. */
+  private FakeSharedStore.Stored entryWrittenByAnotherReplica() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+    onlyKey = store.entries.keySet().iterator().next();
+    return store.entries.remove(onlyKey);
   }
 
   @Test

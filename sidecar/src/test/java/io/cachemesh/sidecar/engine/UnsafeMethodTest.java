@@ -59,10 +59,10 @@ class UnsafeMethodTest extends EngineFixture {
 
   @Test
   void relativeLocationResolvesAgainstTheRequestPath() {
-    assertThat(DefaultCacheEngine.sameOriginPath(Requests.get("/a/b"), "c?x=1")).isEqualTo("/a/c");
-    assertThat(DefaultCacheEngine.sameOriginPath(Requests.get("/a/b"), "//other.example/c")).isNull();
-    assertThat(DefaultCacheEngine.sameOriginPath(Requests.get("/a/b"), "https://shop.example/c")).isNull();
-    assertThat(DefaultCacheEngine.sameOriginPath(Requests.get("/a/b"), "http://SHOP.example:80/c")).isEqualTo("/c");
+    assertThat(UnsafeInvalidation.sameOriginPath(Requests.get("/a/b"), "c?x=1")).isEqualTo("/a/c");
+    assertThat(UnsafeInvalidation.sameOriginPath(Requests.get("/a/b"), "//other.example/c")).isNull();
+    assertThat(UnsafeInvalidation.sameOriginPath(Requests.get("/a/b"), "https://shop.example/c")).isNull();
+    assertThat(UnsafeInvalidation.sameOriginPath(Requests.get("/a/b"), "http://SHOP.example:80/c")).isEqualTo("/c");
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.cachemesh.sidecar.broker.InvalidationPublisher;
 import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.engine.Purge.Kind;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
+import io.cachemesh.sidecar.shared.FillNotifications;
 import io.cachemesh.sidecar.shared.LockAttempt;
 import io.cachemesh.sidecar.shared.RedisSharedStore;
 import io.cachemesh.sidecar.testing.redis.Await;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,10 +43,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
 class RedisAclIT {
   static final PolicyId POLICY = new PolicyId("shop", "catalog");
   /** Kept identical to REDIS.md. */
-  static final String SIDECAR_ACL = "on >sidecar-pw resetkeys ~cm:{shop/catalog}:* resetchannels -@all "
+  static final String SIDECAR_ACL = "on >sidecar-pw resetkeys ~cm:{shop/catalog}:* resetchannels &cm:{shop/catalog}:fills -@all "
       + "+ping +auth +hello +select +client|setname +info +cluster|slots +cluster|shards "
       + "+hmget +set +zrange +zrangebylex +unlink +xadd +xread +xinfo|stream +evalsha +eval "
-      + "+del +hset +hdel +get +exists +pexpire +pttl +zadd +zrem +zrangebyscore +zremrangebyscore";
+      + "+del +hset +hdel +get +exists +pexpire +pttl +zadd +zrem +zrangebyscore +zremrangebyscore "
+      + "+publish +subscribe +unsubscribe";
   static final String PUBLISHER_ACL = "on >app-pw resetkeys ~cm:{shop/catalog}:events resetchannels -@all +ping +auth +hello +xadd";
 
   private static RedisProcess server;
@@ -89,6 +92,16 @@ class RedisAclIT {
       Await.until(Duration.ofSeconds(10), "event applied", () -> consumer.lastAppliedId().equals(id));
       assertThat(new HeartbeatPublisher(connection, POLICY, "pod", "v", () -> new HeartbeatPublisher.Stats("h", 0, 0),
           consumer::lastAppliedId, Duration.ofSeconds(5), Clock.systemUTC(), registry).beat()).isTrue();
+      try (FillNotifications fills = new FillNotifications(connection, POLICY)) {
+        fills.start();
+        Await.until(Duration.ofSeconds(10), "subscribed to lock releases", fills::subscribed);
+        RedisSharedStore announcing = new RedisSharedStore(connection, POLICY, 1,
+            new EntryEnvelope("acl-test-hmac-key-0123".getBytes(StandardCharsets.UTF_8), 1024), Clock.systemUTC(), registry, fills);
+        LockAttempt.Acquired lock = (LockAttempt.Acquired) announcing.tryLock("k2", 1000);
+        CompletableFuture<Void> released = announcing.watchFill("k2");
+        assertThat(announcing.unlock(lock)).isTrue();
+        assertThat(released).succeedsWithin(Duration.ofSeconds(5));
+      }
       assertThat(registry.find("cachemesh.redis.errors").counters()).as("no command was refused").isEmpty();
       assertThat(connection.client().exists(BrokerKeys.heartbeats(POLICY))).isTrue();
     }

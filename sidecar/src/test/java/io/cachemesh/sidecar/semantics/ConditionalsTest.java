@@ -41,4 +41,31 @@ class ConditionalsTest {
     HeaderList stored = HeaderList.of("ETag", "\"a\"", "Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT");
     assertThat(Conditionals.notModified(request, stored)).isEqualTo(expected);
   }
+
+  @ParameterizedTest(name = "If-Match {0} vs ETag {1} -> {2}")
+  @CsvSource(delimiter = '|', value = {
+      "\"a\"              | \"a\"    | SERVE",
+      "W/\"a\"            | \"a\"    | PRECONDITION_FAILED",
+      "\"a\"              | W/\"a\"  | PRECONDITION_FAILED",
+      "\"a,b\"            | \"a,b\"  | SERVE",
+      "\"a,b\"            | \"a\"    | PRECONDITION_FAILED",
+      "\"b\", \"a\"       | \"a\"    | SERVE",
+      "*                  | W/\"a\"  | SERVE",
+  })
+  void ifMatchUsesStrongComparison(String ifMatch, String etag, Conditionals.Result expected) {
+    assertThat(Conditionals.evaluate(HeaderList.of("If-Match", ifMatch.trim()), HeaderList.of("ETag", etag.trim())))
+        .isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Sat, 05 Nov 1994 08:49:37 GMT | Sun, 06 Nov 1994 08:49:37 GMT | PRECONDITION_FAILED",
+      "Sun, 06 Nov 1994 08:49:37 GMT | Sun, 06 Nov 1994 08:49:37 GMT | SERVE",
+      "garbage                       | Sun, 06 Nov 1994 08:49:37 GMT | SERVE",
+      "Sat, 05 Nov 1994 08:49:37 GMT | garbage                       | SERVE",
+  })
+  void ifUnmodifiedSinceIsIgnoredWithoutTwoValidDates(String iums, String lastModified, Conditionals.Result expected) {
+    assertThat(Conditionals.evaluate(HeaderList.of("If-Unmodified-Since", iums.trim()),
+        HeaderList.of("Last-Modified", lastModified.trim()))).isEqualTo(expected);
+  }
 }

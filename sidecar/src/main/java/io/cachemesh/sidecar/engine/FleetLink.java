@@ -1,0 +1,52 @@
+package io.cachemesh.sidecar.engine;
+
+import io.cachemesh.sidecar.cache.StoredResponse;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The engine's link to its fleet, which may come and go ({@code attachFleet}): the shared tier
+ * when there is one, and the purge epoch that keeps a shared read overlapping a purge out of
+ * memory.
+ */
+final class FleetLink {
+  private volatile SharedTier tier;
+  private final AtomicLong purgeEpoch = new AtomicLong();
+
+  /** The shared tier now, or null; read once per step so that a detach midway is harmless. */
+  SharedTier tier() {
+    return tier;
+  }
+
+  void attach(SharedTier tier) {
+    this.tier = tier;
+  }
+
+  void detach() {
+    this.tier = null;
+  }
+
+  /** Called before every purge of memory. */
+  void purgeStarted() {
+    purgeEpoch.incrementAndGet();
+  }
+
+  /** Whether a purge ran since {@code c}'s last shared read. */
+  boolean purgedSince(Exchange c) {
+    return purgeEpoch.get() != c.sharedEpoch;
+  }
+
+  /**
+   * Whether the request may read and write the shared tier at all: not with Authorization, not
+   * for rules with scope PerUser, not for a Vary'd key (see {@link DefaultCacheEngine}).
+   */
+  static boolean eligible(Exchange c, SharedTier tier) {
+    return tier != null && tier.storeEnabled() && !c.authorization && !c.rp.perUser() && c.fullKey.equals(c.primary);
+  }
+
+  /** The shared entry for the request, or null; one that overlapped a purge is discarded. */
+  StoredResponse lookup(Exchange c, SharedTier tier) {
+    c.sharedEpoch = purgeEpoch.get();
+    StoredResponse s = tier.get(c.fullKey);
+    return s != null && !purgedSince(c) ? s : null;
+  }
+}

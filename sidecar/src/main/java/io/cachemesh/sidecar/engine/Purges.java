@@ -1,0 +1,102 @@
+package io.cachemesh.sidecar.engine;
+
+import io.cachemesh.sidecar.cache.MemoryTier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Purges of this replica's tiers. A purge that reaches the shared tier applies there first, then
+ * to memory, so a lookup between the two cannot refill memory with a purged entry; every memory
+ * purge moves the fleet's purge epoch first, so a shared read overlapping it is not kept.
+ */
+final class Purges {
+  private static final Logger LOG = LoggerFactory.getLogger(Purges.class);
+
+  private final MemoryTier memory;
+  private final HitForMiss hitForMiss;
+  private final FleetLink fleet;
+  private final EngineMetrics metrics;
+
+  Purges(MemoryTier memory, HitForMiss hitForMiss, FleetLink fleet, EngineMetrics metrics) {
+    this.memory = memory;
+    this.hitForMiss = hitForMiss;
+    this.fleet = fleet;
+    this.metrics = metrics;
+  }
+
+  /** This replica's memory only, logged. */
+  long purge(Purge purge) {
+    long n = memory(purge);
+    LOG.info("event=purge kind={} soft={} values={} entries={}", purge.kind(), purge.soft(), purge.values().size(), n);
+    return n;
+  }
+
+  /** Shared tier, memory, then the broker (KEY purges stay out of the broker); memory only without a fleet. */
+  PurgeResult everywhere(Purge purge) {
+    SharedTier tier = fleet.tier();
+    if (tier == null) {
+      return PurgeResult.local(purge(purge));
+    }
+    long shared = tier.purge(purge);
+    long n = memory(purge);
+    String id = purge.kind() == Purge.Kind.KEY ? null : tier.publish(purge).orElse(null);
+    LOG.info("event=purge kind={} soft={} values={} entries={} shared_entries={} event_id={}", purge.kind(),
+        purge.soft(), purge.values().size(), n, shared, id);
+    return new PurgeResult(n, shared, id, true);
+  }
+
+  /** A purge the engine originates (unsafe request): shared tier, memory, then published; unlogged. */
+  long sharedThenMemoryThenFleet(Purge purge) {
+    SharedTier tier = fleet.tier();
+    if (tier != null) {
+      tier.purge(purge);
+    }
+    long n = memory(purge);
+    if (tier != null) {
+      tier.publish(purge);
+    }
+    return n;
+  }
+
+  /** A purge from the broker: shared tier then memory. Idempotent: every replica applies every event. */
+  void fromFleet(Purge purge) {
+    SharedTier tier = fleet.tier();
+    if (tier != null) {
+      tier.purge(purge);
+    }
+    memory(purge);
+  }
+
+  /** Nothing in memory can be proven fresh any more. */
+  void dropMemory(String policy, String reason) {
+    fleet.purgeStarted();
+    memory.clear();
+    hitForMiss.clearAll();
+    LOG.warn("event=memory_tier_dropped policy={} reason={}", policy, reason);
+  }
+
+  private long memory(Purge purge) {
+    fleet.purgeStarted();
+    long n = switch (purge.kind()) {
+      case KEY -> memory.purgeKeys(purge.values(), purge.soft());
+      case PATH -> memory.purgePaths(purge.values().stream().map(Purges::pathOf).toList(), purge.soft());
+      case PREFIX -> memory.purgePrefixes(purge.values().stream().map(Purges::pathOf).toList(), purge.soft());
+      case TAG -> memory.purgeTags(purge.values(), purge.soft());
+      case ALL -> memory.purgeAll(purge.soft());
+    };
+    metrics.purged(purge.kind(), n);
+    return n;
+  }
+
+  /** A purge path may be given as a path, a path with a query, or an absolute URL: the path is what counts. */
+  static String pathOf(String value) {
+    String v = value;
+    int scheme = v.indexOf("://");
+    if (scheme > 0 && scheme < 8) {
+      int slash = v.indexOf('/', scheme + 3);
+      v = slash < 0 ? "/" : v.substring(slash);
+    }
+    int q = v.indexOf('?');
+    return q < 0 ? v : v.substring(0, q);
+  }
+}
