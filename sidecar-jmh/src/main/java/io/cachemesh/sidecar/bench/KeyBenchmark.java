@@ -4,26 +4,11 @@ import io.cachemesh.api.compiled.CompiledRule;
 import io.cachemesh.sidecar.engine.CacheRequest;
 import io.cachemesh.sidecar.key.KeyFactory;
 import io.cachemesh.sidecar.key.RequestKey;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** Key computation for a request with a query to normalise and a varyBy header to hash. */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-@State(Scope.Benchmark)
-public class KeyBenchmark {
+public class KeyBenchmark extends HotPathBenchmark {
   private KeyFactory keys;
   private CacheRequest plain;
   private CacheRequest withQuery;
