@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
   private static final int MAX_BODY = 64 * 1024;
-  private final ObjectMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  /** Built on the first admin request, not at startup: a mapper costs tens of milliseconds cold. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  }
   private final CacheAdmin admin;
   private final SmallServer server;
 
@@ -89,7 +92,7 @@ public final class AdminServer implements AutoCloseable {
       if (!params.isEmpty()) {
         throw new BadParameterException("(query)", "give parameters either as JSON or as a query string, not both");
       }
-      params = AdminParams.fromJson(json, readBody(exchange));
+      params = AdminParams.fromJson(Json.MAPPER, readBody(exchange));
     }
     Purge purge = AdminParams.purge(params);
     boolean local = AdminParams.localOnly(params);
@@ -181,7 +184,7 @@ public final class AdminServer implements AutoCloseable {
   private void send(HttpServerExchange exchange, int status, Map<String, ?> body) throws IOException {
     byte[] bytes;
     try {
-      bytes = json.writeValueAsBytes(body);
+      bytes = Json.MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IOException("cannot write the admin response as JSON", e);
     }

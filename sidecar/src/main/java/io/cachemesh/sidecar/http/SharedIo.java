@@ -39,7 +39,11 @@ public final class SharedIo implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the IO threads: " + e.getMessage(), e);
     }
-    this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, POOLED_BUFFERS, 4);
+    // No per-thread cache: blocking writes run on virtual threads, one per request, and a
+    // per-thread cache would strand up to four direct buffers in every finished virtual thread
+    // until a GC noticed (it filled -XX:MaxDirectMemorySize under pass-through load, then every
+    // allocation waited in Bits.reserveMemory for a System.gc and finally failed).
+    this.buffers = new DefaultByteBufferPool(true, BUFFER_SIZE, POOLED_BUFFERS, 0);
   }
 
   public XnioWorker worker() {

@@ -114,13 +114,28 @@ class OriginFailureIT {
     });
     sidecar = SidecarFixture.standalone(origin.url());
 
+    // A small body is read whole before the status line goes out, so the failure is still a 502;
+    // a large one would already be streaming and the client would see the connection cut instead.
+    HttpResponse<String> response = sidecar.get(sidecar.proxy("/x"));
+
+    assertThat(response.statusCode()).as("a truncated body must surface as a broken response").isEqualTo(502);
+  }
+
+  @Test
+  void largeBodyCutShortByTheOriginBreaksTheClientResponse() throws Exception {
+    origin = new RawOrigin(socket -> {
+      RawOrigin.readHead(socket.getInputStream());
+      RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nCache-Control: no-store\r\nContent-Length: 1000000\r\n\r\nonly a little");
+    });
+    sidecar = SidecarFixture.standalone(origin.url());
+
     java.io.IOException failure = null;
     try {
       sidecar.get(sidecar.proxy("/x"));
     } catch (java.io.IOException e) {
       failure = e;
     }
-    assertThat(failure).as("a truncated body must surface as a broken response").isNotNull();
+    assertThat(failure).as("a truncated streamed body must surface as a broken response").isNotNull();
   }
 
   @Test
