@@ -1,9 +1,11 @@
 package io.cachemesh.e2e.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.cachemesh.api.CachePolicy;
+import io.cachemesh.e2e.harness.AdmissionRefusedException;
 import io.cachemesh.e2e.harness.Conditions;
 import io.cachemesh.e2e.harness.E2eEnvironment;
 import io.cachemesh.e2e.harness.E2eExtension;
@@ -26,6 +28,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(E2eExtension.class)
 class BadInputIT {
   private static final String POLICY = "strict";
+  private static final String INVALID = Policies.policy(POLICY, """
+      defaults:
+        ttl: soon
+      rules:
+        - name: broken
+          match:
+            path:
+              prefix: no-leading-slash
+      """);
   private static E2eEnvironment env;
   private static Workload workload;
   private static SidecarProcess replica;
@@ -47,17 +58,21 @@ class BadInputIT {
   }
 
   @Test
-  void invalidPolicyIsNotAcceptedAndItsStatusNamesTheFieldsWhileTheLastGoodConfigStays() {
+  void invalidPolicyIsRefusedAtAdmissionWithEveryFieldPathAndChangesNothing() {
+    CachePolicy before = env.policy(POLICY);
+    assertThatThrownBy(() -> env.apply(INVALID))
+        .isInstanceOfSatisfying(AdmissionRefusedException.class, refused -> assertThat(refused.code()).isEqualTo(422))
+        .hasMessageContaining("spec.defaults.ttl")
+        .hasMessageContaining("spec.rules[0]");
+    CachePolicy after = env.policy(POLICY);
+    assertThat(after.getMetadata().getResourceVersion()).isEqualTo(before.getMetadata().getResourceVersion());
+    assertThat(after.getSpec()).isEqualTo(before.getSpec());
+  }
+
+  @Test
+  void invalidPolicyStoredPastAdmissionIsNotAcceptedAndItsStatusNamesTheFieldsWhileTheLastGoodConfigStays() {
     String goodHash = replica.configHash();
-    env.apply(Policies.policy(POLICY, """
-        defaults:
-          ttl: soon
-        rules:
-          - name: broken
-            match:
-              path:
-                prefix: no-leading-slash
-        """));
+    env.applyPastAdmission(INVALID);
     Condition accepted = await("Accepted=False").atMost(Duration.ofSeconds(30))
         .until(() -> Conditions.of(env.policy(POLICY), "Accepted").orElse(null),
             c -> c != null && "False".equals(c.getStatus()));
