@@ -135,14 +135,18 @@ public final class E2eEnvironment implements AutoCloseable {
     return client().resources(CachePolicy.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
-  /** A Secret with the broker URL of the harness's Redis, as a policy's {@code spec.broker.secretName}. */
+  /** A Secret with the broker URL of the harness's Redis and an HMAC key, as a policy's {@code spec.broker.secretName}. */
   public void brokerSecret(String name) {
     client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
             .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
             // data, not stringData: the mock API server does not fold stringData into data as the real one does.
-            .withData(Map.of("url", Base64.getEncoder().encodeToString(redis.url().getBytes(StandardCharsets.UTF_8))))
+            .withData(Map.of("url", base64(redis.url()), "hmacKey", base64("e2e-hmac-key-" + name + "-0123456789")))
             .build())
         .createOr(NonDeletingOperation::update);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Pods of one policy, stopped and deleted together. */
