@@ -57,12 +57,9 @@ class BadInputIT {
   static void setUp(E2eEnvironment environment) {
     env = environment;
     workload = env.workload(POLICY);
-    env.brokerSecret("strict-broker");
-    env.apply(Policies.policy(POLICY, """
+    env.apply(Policies.brokered(env, POLICY, """
         defaults:
           ttl: 60s
-        broker:
-          secretName: strict-broker
         """));
     replicas = workload.scale(2);
     replica = replicas.getFirst();

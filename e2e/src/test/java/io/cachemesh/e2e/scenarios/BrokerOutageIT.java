@@ -44,12 +44,9 @@ class BrokerOutageIT {
   static void setUp(E2eEnvironment environment) {
     env = environment;
     workload = env.workload(POLICY);
-    env.brokerSecret("outage-broker");
-    env.apply(Policies.policy(POLICY, """
+    env.apply(Policies.brokered(env, POLICY, """
         defaults:
           ttl: 120s
-        broker:
-          secretName: outage-broker
         """));
     replicas = workload.scale(2);
   }

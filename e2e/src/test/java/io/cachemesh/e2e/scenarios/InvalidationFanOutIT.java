@@ -35,8 +35,7 @@ class InvalidationFanOutIT {
   static void setUp(E2eEnvironment environment) {
     env = environment;
     workload = env.workload(POLICY);
-    env.brokerSecret("fanout-broker");
-    env.apply(Policies.policy(POLICY, """
+    env.apply(Policies.brokered(env, POLICY, """
         defaults:
           ttl: 60s
         rules:
@@ -45,8 +44,6 @@ class InvalidationFanOutIT {
               path:
                 template: /fanout/products/{id}
             tags: ["product:{id}"]
-        broker:
-          secretName: fanout-broker
         """));
     replicas = workload.scale(3);
   }

@@ -37,12 +37,9 @@ class OperatorRestartIT {
   static void setUp(E2eEnvironment environment) {
     env = environment;
     workload = env.workload(POLICY);
-    env.brokerSecret("orders-broker");
-    env.apply(Policies.policy(POLICY, """
+    env.apply(Policies.brokered(env, POLICY, """
         defaults:
           ttl: 60s
-        broker:
-          secretName: orders-broker
         """));
   }
 

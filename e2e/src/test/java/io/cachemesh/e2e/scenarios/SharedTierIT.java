@@ -30,12 +30,9 @@ class SharedTierIT {
   static void setUp(E2eEnvironment environment) {
     env = environment;
     workload = env.workload(POLICY);
-    env.brokerSecret("shared-broker");
-    env.apply(Policies.policy(POLICY, """
+    env.apply(Policies.brokered(env, POLICY, """
         defaults:
           ttl: 60s
-        broker:
-          secretName: shared-broker
         """));
     replicas = workload.scale(2);
   }
