@@ -26,6 +26,11 @@ public final class E2eDirs {
     return existing("cachemesh.crds.dir");
   }
 
+  /** {@code manifests/install}: the webhook configurations the harness installs come from there. */
+  public static Path installManifestsDir() {
+    return existing("cachemesh.install.dir");
+  }
+
   private static Path logs;
 
   /** Emptied once per run, so the directory holds exactly this run's logs. */

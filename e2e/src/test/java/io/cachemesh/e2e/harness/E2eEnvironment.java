@@ -1,11 +1,17 @@
 package io.cachemesh.e2e.harness;
 
+import io.cachemesh.api.CacheInvalidation;
 import io.cachemesh.api.CachePolicy;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,12 +19,14 @@ import java.util.Map;
 
 /**
  * The processes every scenario shares, started once per test run (see {@link E2eExtension}): a
- * Redis, the mock API server, the operator, the origin app, and the harness's kubelet, admission
- * step and garbage collector. Scenarios keep apart by using their own policy and pod names.
+ * Redis, the mock API server (with the install manifests' webhook configurations), the operator
+ * (serving those webhooks), the origin app, and the harness's kubelet, admission step and garbage
+ * collector. Scenarios keep apart by using their own policy and pod names.
  */
 public final class E2eEnvironment implements AutoCloseable {
   public static final String NAMESPACE = "shop";
   public static final String OPERATOR_NAMESPACE = "cachemesh-system";
+  private static final String WEBHOOK_SERVICE = "cachemesh-webhook";
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final RedisProcess redis;
@@ -31,15 +39,28 @@ public final class E2eEnvironment implements AutoCloseable {
   private E2eEnvironment() {
     try {
       redis = track(RedisProcess.start());
-      api = track(MockApiServer.start(NAMESPACE));
+      api = track(MockApiServer.start(NAMESPACE, OPERATOR_NAMESPACE));
+      installWebhookConfigurations(api.client());
       origin = track(OriginApp.start());
-      operator = track(OperatorProcess.start(api, NAMESPACE, List.of()));
+      operator = track(OperatorProcess.start(api, NAMESPACE, OPERATOR_NAMESPACE, List.of()));
       kubelet = track(new Kubelet(api.client(), NAMESPACE));
       track(new GarbageCollector(api.client(), NAMESPACE));
-      admission = new Admission(api.client(), OPERATOR_NAMESPACE);
+      admission = new Admission(api.client());
+      admission.route(WEBHOOK_SERVICE, OPERATOR_NAMESPACE, operator.webhookAddress());
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /** The install manifests' webhook configurations, as {@code kubectl apply -k manifests/install} would create them. */
+  private static void installWebhookConfigurations(KubernetesClient client) {
+    try (InputStream in = Files.newInputStream(E2eDirs.installManifestsDir().resolve("webhooks.yaml"))) {
+      for (HasMetadata item : client.load(in).items()) {
+        client.resource(item).create();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -76,26 +97,56 @@ public final class E2eEnvironment implements AutoCloseable {
     return admission;
   }
 
-  /** {@code kubectl apply -f -} of a CachePolicy YAML: created, or replacing the spec of the existing one. */
+  /**
+   * {@code kubectl apply -f -} of a CachePolicy YAML: through the validating webhook (throws
+   * {@link AdmissionRefusedException} when refused), then created or replacing the existing one.
+   */
   public CachePolicy apply(String yaml) {
-    CachePolicy policy = client().resources(CachePolicy.class)
-        .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).item();
+    CachePolicy policy = load(CachePolicy.class, yaml);
+    admission.validate(policy, policy(policy.getMetadata().getName()), "cachepolicies");
+    return store(policy);
+  }
+
+  /**
+   * Stores a CachePolicy past admission, as one created before the validating webhook was
+   * installed (or while it was removed) would be: what the operator does with what it finds stored.
+   */
+  public CachePolicy applyPastAdmission(String yaml) {
+    return store(load(CachePolicy.class, yaml));
+  }
+
+  /** {@code kubectl create -f -} of a CacheInvalidation YAML, through the validating webhook. */
+  public CacheInvalidation create(String cacheInvalidationYaml) {
+    CacheInvalidation invalidation = load(CacheInvalidation.class, cacheInvalidationYaml);
+    admission.validate(invalidation, null, "cacheinvalidations");
+    return client().resources(CacheInvalidation.class).inNamespace(NAMESPACE).resource(invalidation).create();
+  }
+
+  private CachePolicy store(CachePolicy policy) {
     return client().resources(CachePolicy.class).inNamespace(NAMESPACE).resource(policy)
         .createOr(NonDeletingOperation::update);
+  }
+
+  private <T extends HasMetadata> T load(Class<T> type, String yaml) {
+    return client().resources(type).load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).item();
   }
 
   public CachePolicy policy(String name) {
     return client().resources(CachePolicy.class).inNamespace(NAMESPACE).withName(name).get();
   }
 
-  /** A Secret with the broker URL of the harness's Redis, as a policy's {@code spec.broker.secretName}. */
+  /** A Secret with the broker URL of the harness's Redis and an HMAC key, as a policy's {@code spec.broker.secretName}. */
   public void brokerSecret(String name) {
     client().secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
             .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
             // data, not stringData: the mock API server does not fold stringData into data as the real one does.
-            .withData(Map.of("url", Base64.getEncoder().encodeToString(redis.url().getBytes(StandardCharsets.UTF_8))))
+            .withData(Map.of("url", base64(redis.url()), "hmacKey", base64("e2e-hmac-key-" + name + "-0123456789")))
             .build())
         .createOr(NonDeletingOperation::update);
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Pods of one policy, stopped and deleted together. */

@@ -30,8 +30,14 @@ public final class Http {
   }
 
   public static HttpResponse<String> post(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-        .POST(HttpRequest.BodyPublishers.noBody()).build());
+    return post(url, Map.of());
+  }
+
+  public static HttpResponse<String> post(String url, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
+        .POST(HttpRequest.BodyPublishers.noBody());
+    headers.forEach(request::header);
+    return send(request.build());
   }
 
   /** The status of a GET, or -1 when the server does not answer (for readiness probes). */

@@ -33,6 +33,11 @@ import java.util.stream.Stream;
 public final class Kubelet implements AutoCloseable {
   public static final String SIDECAR_CONTAINER = "cachemesh-sidecar";
   private static final Set<String> LISTEN_FLAGS = Set.of("--listen", "--admin-listen", "--ops-listen");
+  /**
+   * Mount paths the sidecar looks at by default, with no arg naming them: the harness cannot mount
+   * at an absolute path, so it names the projected directory with the sidecar's flag for it.
+   */
+  private static final Map<String, String> DEFAULT_PATHS = Map.of("/etc/cachemesh/broker", "--broker-dir");
 
   private final KubernetesClient client;
   private final String namespace;
@@ -119,6 +124,12 @@ public final class Kubelet implements AutoCloseable {
 
   private static List<String> args(List<String> injected, Map<String, Path> mounts) {
     List<String> args = new ArrayList<>();
+    DEFAULT_PATHS.forEach((mountPath, flag) -> {
+      if (mounts.containsKey(mountPath) && !injected.contains(flag)) {
+        args.add(flag);
+        args.add(mounts.get(mountPath).toString());
+      }
+    });
     for (int i = 0; i < injected.size(); i++) {
       String arg = injected.get(i);
       if (LISTEN_FLAGS.contains(arg) && i + 1 < injected.size()) {

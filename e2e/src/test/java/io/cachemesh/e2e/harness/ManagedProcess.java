@@ -33,6 +33,7 @@ public final class ManagedProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private volatile boolean paused;
 
   private ManagedProcess(String name, Process process, Path log) {
     this.name = name;
@@ -113,6 +114,32 @@ public final class ManagedProcess implements AutoCloseable {
     return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
   }
 
+  /** SIGSTOP: the process keeps its sockets but runs no code, as in a long pause or a frozen node. */
+  public void pause() {
+    signal("STOP");
+    paused = true;
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() {
+    signal("CONT");
+    paused = false;
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** SIGKILL, as a crash or an OOM kill: no shutdown hook runs in the child. */
   public void kill() {
     process.destroyForcibly();
@@ -124,6 +151,10 @@ public final class ManagedProcess implements AutoCloseable {
   @Override
   public void close() {
     if (process.isAlive()) {
+      if (paused) {
+        // A stopped process acts on SIGTERM only once continued.
+        resume();
+      }
       process.destroy();
       if (!waitFor(STOP_GRACE)) {
         process.destroyForcibly();

@@ -28,9 +28,12 @@ public final class MockApiServer implements AutoCloseable {
     this.client = client;
   }
 
-  public static MockApiServer start(String namespace) {
-    ManagedProcess process = ManagedProcess.start("mock-api-server", Jvm.testMain(MockApiServerMain.class, "256m",
-        List.of(E2eDirs.crdsDir().toString(), namespace)), Map.of());
+  /** @param namespace the kubeconfig's namespace; created with {@code others} */
+  public static MockApiServer start(String namespace, String... others) {
+    List<String> args = new java.util.ArrayList<>(List.of(E2eDirs.crdsDir().toString(), namespace));
+    args.addAll(List.of(others));
+    ManagedProcess process = ManagedProcess.start("mock-api-server", Jvm.testMain(MockApiServerMain.class, "256m", args),
+        Map.of());
     try {
       int port = Integer.parseInt(process.awaitLog(LISTENING, Duration.ofSeconds(60)));
       Path kubeconfig = E2eDirs.workDir("kube").resolve("config");

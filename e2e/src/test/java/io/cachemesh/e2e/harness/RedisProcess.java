@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.XAddParams;
 
 /**
  * A real redis-server on a free loopback port: Debian's {@code redis-server} when it is on PATH,
@@ -22,18 +23,22 @@ public final class RedisProcess implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("Ready to accept connections");
   private static Path binary;
 
-  private final ManagedProcess process;
   private final int port;
-  private final RedisClient client;
+  private volatile RedisClient client;
+  private volatile ManagedProcess process;
 
-  private RedisProcess(ManagedProcess process, int port) {
-    this.process = process;
+  private RedisProcess(int port) {
     this.port = port;
+    this.process = launch(port);
     this.client = RedisClient.create("127.0.0.1", port);
   }
 
   public static RedisProcess start() {
-    int port = E2eDirs.freePort();
+    return new RedisProcess(E2eDirs.freePort());
+  }
+
+  /** Without persistence: a restarted Redis is empty, as a crashed cache-only Redis comes back. */
+  private static ManagedProcess launch(int port) {
     Path dir = E2eDirs.workDir("redis");
     ManagedProcess process = ManagedProcess.start("redis", List.of(binary().toString(),
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "",
@@ -44,7 +49,41 @@ public final class RedisProcess implements AutoCloseable {
       process.close();
       throw e;
     }
-    return new RedisProcess(process, port);
+    return process;
+  }
+
+  /** The invalidation stream of a policy in the harness's namespace. */
+  public static String stream(String policy) {
+    return "cm:{" + E2eEnvironment.NAMESPACE + "/" + policy + "}:events";
+  }
+
+  /**
+   * XADD to a stream as an application publishes (redis-py's {@code xadd(..., maxlen=N,
+   * approximate=...)}); returns the entry's id.
+   */
+  public String xadd(String stream, Map<String, String> fields, long maxLen, boolean approximate) {
+    XAddParams params = XAddParams.xAddParams().maxLen(maxLen);
+    return client.xadd(stream, approximate ? params.approximateTrimming() : params.exactTrimming(), fields).toString();
+  }
+
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: every connection drops at once and the data is gone. */
+  public void kill() {
+    process.kill();
+  }
+
+  /** A new, empty Redis on the same port (what the sidecars' Secret names), after {@link #kill()}. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("redis is still running: kill it first");
+    }
+    process = launch(port);
+    // The old pool's connections died with the old server.
+    client.close();
+    client = RedisClient.create("127.0.0.1", port);
   }
 
   public String url() {

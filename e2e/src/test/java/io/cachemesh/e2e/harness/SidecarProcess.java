@@ -9,6 +9,8 @@ import java.util.Map;
 
 /** One {@code sidecar.jar} process started from a pod's container args and env (see {@link Kubelet}). */
 public final class SidecarProcess implements AutoCloseable {
+  /** The host clients use, through the application's Service, whichever replica answers. */
+  public static final String SERVICE_HOST = "shop.example";
   private final ManagedProcess process;
   private final int proxyPort;
   private final int adminPort;
@@ -67,12 +69,26 @@ public final class SidecarProcess implements AutoCloseable {
     return "http://127.0.0.1:" + adminPort + path;
   }
 
+  /** A GET as a client of the Service sends it: with the Service's host name, the same for every replica. */
   public HttpResponse<String> get(String pathAndQuery) {
-    return Http.get(url(pathAndQuery));
+    return get(pathAndQuery, Map.of());
   }
 
   public HttpResponse<String> get(String pathAndQuery, Map<String, String> headers) {
-    return Http.get(url(pathAndQuery), headers);
+    return Http.get(url(pathAndQuery), withHost(headers));
+  }
+
+  public HttpResponse<String> post(String pathAndQuery) {
+    return Http.post(url(pathAndQuery), withHost(Map.of()));
+  }
+
+  private static Map<String, String> withHost(Map<String, String> headers) {
+    if (headers.keySet().stream().anyMatch("Host"::equalsIgnoreCase)) {
+      return headers;
+    }
+    Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+    all.put("Host", SERVICE_HOST);
+    return all;
   }
 
   /** The hash of the config in force ({@code X-Config-Hash} of the admin API), or "" in pass-through. */
@@ -83,6 +99,21 @@ public final class SidecarProcess implements AutoCloseable {
 
   public String metrics() {
     return Http.get(opsUrl("/metrics")).body();
+  }
+
+  /** One metric of {@code /metrics} on the ops port, summed over the samples carrying {@code labels}. */
+  public double metric(String name, Map<String, String> labels) {
+    return Metrics.sum(metrics(), name, labels);
+  }
+
+  /** Invalidation events this replica read from the broker with {@code result} (applied, malformed, failed). */
+  public double brokerEvents(String result) {
+    return metric("cachemesh_broker_events_total", Map.of("result", result));
+  }
+
+  /** Times this replica found it may have missed invalidations and dropped its memory tier. */
+  public double brokerGaps() {
+    return metric("cachemesh_broker_gaps_total", Map.of());
   }
 
   public ManagedProcess process() {

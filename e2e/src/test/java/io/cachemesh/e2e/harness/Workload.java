@@ -1,9 +1,13 @@
 package io.cachemesh.e2e.harness;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The replicas of one application selected by one policy: pods labelled {@code app=<policy>} and
@@ -39,12 +43,24 @@ public final class Workload implements AutoCloseable {
   public List<SidecarProcess> scale(int count) {
     List<SidecarProcess> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      String name = policy + "-" + (pods.size() + 1);
-      Pod stored = env.admission().create(template(name));
-      pods.add(name);
-      started.add(env.kubelet().run(stored));
+      started.add(env.kubelet().run(admit()));
     }
     return started;
+  }
+
+  /**
+   * One more replica through admission, returned as stored and not run: for a pod that admission
+   * may leave without a sidecar. A refusal is retried for a bounded time, as a ReplicaSet controller
+   * retries: the webhook reads policies from an informer cache, which learns of a policy just
+   * created a moment after the API server does.
+   */
+  public Pod admit() {
+    String name = policy + "-" + (pods.size() + 1);
+    Pod stored = await(name + " admitted").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsMatching(e -> e instanceof AdmissionRefusedException refused && refused.code() == 404)
+        .until(() -> env.admission().create(template(name)), Objects::nonNull);
+    pods.add(name);
+    return stored;
   }
 
   @Override

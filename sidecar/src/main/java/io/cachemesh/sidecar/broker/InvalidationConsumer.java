@@ -41,7 +41,8 @@ import redis.clients.jedis.resps.StreamInfo;
  *   <li>A malformed event is counted ({@code cachemesh_broker_events_total{result="malformed"}}),
  *       logged once with its id and skipped.
  *   <li>After a failed read it reconnects with a doubling backoff and resumes from the last id
- *       (replay). Before resuming, and whenever a full batch says it is behind, it checks that
+ *       (replay). Before resuming, before applying each batch read, and whenever a full batch says
+ *       it is behind, it checks that
  *       nothing after its last id was lost: the stream vanished, was recreated behind it, deleted
  *       entries past it ({@code max-deleted-entry-id}, Redis 7), or its first remaining entry is
  *       past it (trimmed; conservative when exactly its own last entry went, unless Redis 7's
@@ -136,6 +137,8 @@ public final class InvalidationConsumer implements AutoCloseable {
     while (running) {
       try {
         UnifiedJedis r = redis.client();
+        // One gap check per read: the batch check below is skipped when this one ran.
+        boolean checked = false;
         if (!positioned) {
           lastId = currentLastId(r);
           positioned = true;
@@ -144,6 +147,7 @@ public final class InvalidationConsumer implements AutoCloseable {
           }
         } else if (checkGap) {
           checkGap(r);
+          checked = true;
         }
         checkGap = false;
         connected = true;
@@ -160,6 +164,11 @@ public final class InvalidationConsumer implements AutoCloseable {
           continue;
         }
         for (Map.Entry<String, List<StreamEntry>> entries : reply) {
+          if (!checked && !entries.getValue().isEmpty()) {
+            // Before moving past lastId: entries between it and this batch may have been trimmed
+            // while this replica was slow or paused, and a batch does not show what is missing.
+            checkGap(r);
+          }
           for (StreamEntry entry : entries.getValue()) {
             apply(entry);
           }

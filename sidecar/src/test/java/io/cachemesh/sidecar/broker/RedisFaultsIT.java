@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,6 +146,46 @@ class RedisFaultsIT {
     Await.until(Duration.ofSeconds(10), "later event applied", () -> replica.consumer().lastAppliedId().equals(kept));
     assertThat(replica.purges()).extracting(RedisFaultsIT::tagOf).containsExactly("seen", "kept");
     assertThat(gaps("trimmed")).isEqualTo(1.0);
+  }
+
+  @Test
+  void aConnectedConsumerWhoseNextEventsWereTrimmedWhileItWasBusyCallsTheGapHandler() throws InterruptedException {
+    List<Purge> purges = new CopyOnWriteArrayList<>();
+    AtomicInteger gaps = new AtomicInteger();
+    CountDownLatch busy = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InvalidationConsumer consumer = closeables.add(new InvalidationConsumer(connect(), POLICY, purge -> {
+      purges.add(purge);
+      if (purges.size() == 1) {
+        // As a paused or slow replica: the next events are published and trimmed meanwhile.
+        busy.countDown();
+        awaitQuietly(release);
+      }
+    }, gaps::incrementAndGet, SLOW_RECONNECT, Clock.systemUTC(), registry));
+    consumer.start();
+    Await.until(Duration.ofSeconds(10), "consumer positioned", consumer::connected);
+    String kept;
+    try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
+      xadd(raw, "seen");
+      assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+      xadd(raw, "trimmed");
+      kept = xadd(raw, "kept");
+      raw.xtrim(BrokerKeys.events(POLICY), 1, false);
+    }
+    release.countDown();
+
+    Await.until(Duration.ofSeconds(10), "later event applied", () -> consumer.lastAppliedId().equals(kept));
+    assertThat(purges).containsExactly(tag("seen"), tag("kept"));
+    assertThat(gaps).hasValue(1);
+    assertThat(gaps("trimmed")).isEqualTo(1.0);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
