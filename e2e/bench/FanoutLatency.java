@@ -5,7 +5,7 @@
 //   java -Djdk.httpclient.allowRestrictedHeaders=host -cp sidecar/target/sidecar.jar e2e/bench/FanoutLatency.java \
 //       <redis port> <stream> <events> <events per second> <proxy ports,...> <ops ports,...>
 //
-// Per event: every replica is first made to hold the tagged entry (GET /1k, Host: bench, all
+// Per event: every replica is first made to hold the tagged entry (GET /slow, Host: bench, all
 // replicas at once), then one XADD (the README's schema v1, tag `fanout`, hard) is published, at a
 // steady rate. The measurement is each replica's cachemesh_invalidation_propagation_seconds
 // (the replica's clock at the end of applying the purge to Redis and memory, minus the event id's
@@ -13,7 +13,7 @@
 // counts summed over replicas. Percentiles are bucket upper bounds (Micrometer's histogram:
 // buckets ~10% apart between 1 ms and 30 s), so they are conservative by up to one bucket.
 // 20 warm-up events first are not counted. Afterwards every replica must have applied every event,
-// and none may answer /1k from memory.
+// and none may answer /slow from memory.
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,7 +123,7 @@ public class FanoutLatency {
     System.out.printf("propagation (publish -> applied, replica metric, %d samples): p50 <= %.1f ms, p99 <= %.1f ms, max <= %.1f ms; worst replica's p99 <= %.1f ms%n",
         total, ms(quantile(pooled, 0.50)), ms(quantile(pooled, 0.99)), ms(quantile(pooled, 1.0)), ms(worstReplicaP99));
     System.out.printf("distribution (share of samples at or under): %s%n", shares(pooled, 0.005, 0.010, 0.020, 0.050, 0.100));
-    System.out.printf("check: /1k answered from memory after the last event on %d of %d replicas (expected 0); "
+    System.out.printf("check: /slow answered from memory after the last event on %d of %d replicas (expected 0); "
         + "refills (half a period after an event) still answered from memory: %d of %d%n",
         stillInMemory, proxies.length, refillMemoryHits, (long) (events - 1) * proxies.length);
     if (!all || stillInMemory > 0) {
@@ -142,18 +142,18 @@ public class FanoutLatency {
     return out.toString();
   }
 
-  /** GET /1k on every replica at once; the Cache-Status of each answer. */
+  /** GET /slow on every replica at once; the Cache-Status of each answer. */
   private static List<String> refill(int[] proxies) {
     List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
     for (int port : proxies) {
-      calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/1k"))
+      calls.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/slow"))
           .header("Host", "bench").timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
     }
     List<String> statuses = new ArrayList<>();
     for (CompletableFuture<HttpResponse<Void>> call : calls) {
       HttpResponse<Void> response = call.join();
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("refill GET /1k answered " + response.statusCode());
+        throw new IllegalStateException("refill GET /slow answered " + response.statusCode());
       }
       statuses.add(response.headers().firstValue("Cache-Status").orElse(""));
     }

@@ -10,9 +10,10 @@
 #   e2e/bench/fleet.sh all
 #
 # Scale and length (defaults in brackets): SIDECARS [20], EVENTS [300], RATE [10 events/s];
-# KEYS [10000], DURATION [10s], CONNECTIONS [50]; POLICIES [500]. BASE_PORT [24000]: the
+# KEYS [10000], MEMORY_KEYS [2000], DURATION [10s], CONNECTIONS [50]; POLICIES [500]. BASE_PORT [24000]: the
 # benchmark uses fixed ports BASE_PORT..BASE_PORT+499 on 127.0.0.1 (the mock API server and the
-# operator's health port are picked by the OS). SIDECAR_JAVA_OPTS overrides the sidecars' JVM flags.
+# operator's health port are picked by the OS). FLEET_JAVA_OPTS and HITS_JAVA_OPTS override the
+# sidecars' JVM flags of fanout and shared-hits.
 #
 # Expects the jars of `./mvnw -B -q package -DskipTests` (sidecar.jar, operator.jar, bench-origin.jar,
 # e2e test classes) and builds them only when missing. Installs redis-server and wrk from Debian
@@ -25,12 +26,16 @@ JAVA="$JAVA_HOME/bin/java"
 WORK=${WORK:-/tmp/cachemesh-fleet-bench}
 BASE_PORT=${BASE_PORT:-24000}
 SIDECARS=${SIDECARS:-20} EVENTS=${EVENTS:-300} RATE=${RATE:-10}
-KEYS=${KEYS:-10000} DURATION=${DURATION:-10s} CONNECTIONS=${CONNECTIONS:-50}
+KEYS=${KEYS:-10000} MEMORY_KEYS=${MEMORY_KEYS:-2000} DURATION=${DURATION:-10s} CONNECTIONS=${CONNECTIONS:-50}
 POLICIES=${POLICIES:-500}
-# Small heaps so that 20 JVMs fit anywhere: serial GC, 48 MiB heap (a 32 MiB memory tier is far
-# from full here), bounded direct memory, metaspace and code cache, C1 only (less JIT CPU while
-# 20 processes warm up on 2 cores), no perf-data file, freed native memory returned to the OS.
-SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseSerialGC -Xms48m -Xmx48m -XX:MaxDirectMemorySize=16m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -Xss512k -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000"}
+# fanout: small heaps so that 20 JVMs fit anywhere: serial GC, 48 MiB heap (the fleet caches one
+# entry each), bounded direct memory, metaspace and code cache, C1 only (less JIT CPU while 20
+# processes warm up on 2 cores), no perf-data file, freed native memory returned to the OS.
+FLEET_JAVA_OPTS=${FLEET_JAVA_OPTS:-"-XX:+UseSerialGC -Xms48m -Xmx48m -XX:MaxDirectMemorySize=16m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -Xss512k -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000"}
+# shared-hits: the flags of run.sh (sidecar/README.md "JVM flags"): a 64 MiB heap for a 32 MiB
+# memory tier, C2 (throughput is measured).
+HITS_JAVA_OPTS=${HITS_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx64m -XX:MaxDirectMemorySize=16m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss512k -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000"}
+SIDECAR_JAVA_OPTS=$FLEET_JAVA_OPTS
 HMAC_KEY=fleet-bench-hmac-key-0123456789
 SIDECAR_JAR="$ROOT/sidecar/target/sidecar.jar"
 OPERATOR_JAR="$ROOT/operator/target/operator.jar"
@@ -105,10 +110,10 @@ start_sidecar() {
 to_ms() { # wrk latency text (512.00us, 1.20ms, 1.01s) -> ms
   awk -v v="$1" 'BEGIN{ n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
 }
-# wrk_row LABEL PORT: one table row; every request asks a random /1k?i=<0..KEYS-1> with Host: bench.
+# wrk_row LABEL PORT: one table row; every request asks a random /1k?i=<0..N-1> with Host: bench.
 wrk_row() {
   local out
-  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/keys.lua" "http://127.0.0.1:$2" 2>&1)
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/random.lua" "http://127.0.0.1:$2" 2>&1)
   printf '| %s | %s | %s | %s | %s |\n' "$1" "$(awk '/Requests\/sec/{printf "%.0f", $2}' <<<"$out")" \
     "$(to_ms "$(awk '$1=="50%"{print $2}' <<<"$out")")" "$(to_ms "$(awk '$1=="99%"{print $2}' <<<"$out")")" \
     "$(awk '/Non-2xx|Socket errors/{s=s $0 " "} END{print (s==""?"0":s)}' <<<"$out")"
@@ -119,6 +124,7 @@ hits() {
 }
 
 fanout() {
+  SIDECAR_JAVA_OPTS=$FLEET_JAVA_OPTS
   echo "== fan-out: $SIDECARS sidecars, 1 Redis, $EVENTS events at $RATE/s"
   start_redis
   start_origin
@@ -146,43 +152,56 @@ fanout() {
 }
 
 shared_hits() {
+  SIDECAR_JAVA_OPTS=$HITS_JAVA_OPTS
   echo "== shared-tier hits: $KEYS keys of 1 KiB, wrk -t2 -c$CONNECTIONS -d$DURATION"
   need wrk || install_debian wrk
   start_redis
   start_origin
-  # Same policy name (same Redis keyspace); the reader's memory tier is the smallest allowed (1 MiB,
-  # a few hundred 1 KiB entries), so with KEYS random keys nearly every hit comes from Redis. An
-  # empty but normal-sized memory tier would not show it: each key's first hit fills memory and
-  # the rest of the run measures memory hits again.
+  # Same policy name (same Redis keyspace). The reader's memory tier is the smallest allowed
+  # (1 MiB: about a thousand 1 KiB entries), so with KEYS random keys nearly every hit comes from
+  # Redis (the share is printed). An empty memory tier of normal size would not show it: each
+  # key's first hit fills memory, and the rest of the run measures memory hits again.
   sed 's/maxSize: 32Mi/maxSize: 1Mi/' "$BENCH/fleet-policy.yaml" >"$WORK/fleet-policy-1mi.yaml"
-  cat >"$WORK/keys.lua" <<LUA
+  # random.lua: a random key of [0, N); fill.lua: keys FROM, FROM+1, ... in order.
+  # Each wrk thread has its own Lua state: seeded apart, or both threads ask the same keys.
+  cat >"$WORK/random.lua" <<'LUA'
 wrk.headers["Host"] = "bench"
-math.randomseed(os.time())
-request = function() return wrk.format("GET", "/1k?i=" .. math.random(0, $((KEYS - 1)))) end
+local n = tonumber(os.getenv("N"))
+local threads = 0
+function setup(thread) thread:set("id", threads); threads = threads + 1 end
+function init(args) math.randomseed(os.time() * 100 + id) end
+request = function() return wrk.format("GET", "/1k?i=" .. math.random(0, n - 1)) end
+LUA
+  cat >"$WORK/fill.lua" <<'LUA'
+wrk.headers["Host"] = "bench"
+local i = tonumber(os.getenv("FROM"))
+request = function() i = i + 1; return wrk.format("GET", "/1k?i=" .. (i - 1)) end
 LUA
   start_sidecar writer "$BENCH/fleet-policy.yaml" $((BASE_PORT + 400)) $((BASE_PORT + 401)) $((BASE_PORT + 402))
   local writer_pid=$LAST_PID
-  # Fill: every key once through the writer (memory and, written behind, Redis).
-  curl -sf -o /dev/null -H 'Host: bench' "http://127.0.0.1:$((BASE_PORT + 400))/1k?i=[0-$((KEYS - 1))]"
-  local stored
-  for _ in $(seq 1 500); do
+  # Fill: every key of [0, KEYS) once through the writer (Redis is written behind each response).
+  local stored=0
+  for _ in $(seq 1 60); do
+    FROM=$stored wrk -t1 -c16 -d2s -s "$WORK/fill.lua" "http://127.0.0.1:$((BASE_PORT + 400))" >/dev/null
+    sleep 0.2
     stored=$(redis-cli -p "$REDIS_PORT" zcard 'cm:{bench/fleet}:entries')
-    [ "$stored" -ge "$KEYS" ] && break; sleep 0.02
+    [ "$stored" -ge "$KEYS" ] && break
   done
-  echo "entries in Redis after the fill: $stored of $KEYS"
+  echo "entries in Redis after the fill: $stored (keys 0..$((KEYS - 1)) wanted)"
   start_sidecar reader "$WORK/fleet-policy-1mi.yaml" $((BASE_PORT + 410)) $((BASE_PORT + 411)) $((BASE_PORT + 412))
   local reader_pid=$LAST_PID
-  # A short warm-up of both (JIT), not counted.
-  wrk -t2 -c"$CONNECTIONS" -d3s -s "$WORK/keys.lua" "http://127.0.0.1:$((BASE_PORT + 410))" >/dev/null
-  wrk -t2 -c"$CONNECTIONS" -d3s -s "$WORK/keys.lua" "http://127.0.0.1:$((BASE_PORT + 400))" >/dev/null
+  # Warm-up, not counted: JIT of both; the writer's memory gets MEMORY_KEYS keys that it then
+  # holds (a 32 MiB tier holds them all), the memory-tier row's key set.
+  N=$KEYS wrk -t2 -c"$CONNECTIONS" -d5s -s "$WORK/random.lua" "http://127.0.0.1:$((BASE_PORT + 410))" >/dev/null
+  N=$MEMORY_KEYS wrk -t2 -c"$CONNECTIONS" -d5s -s "$WORK/random.lua" "http://127.0.0.1:$((BASE_PORT + 400))" >/dev/null
   local mem0 shared0
   mem0=$(hits $((BASE_PORT + 411)) memory); shared0=$(hits $((BASE_PORT + 411)) shared)
   echo "| tier answering | requests/s | p50 ms | p99 ms | errors |"
   echo "|---|---:|---:|---:|---:|"
-  wrk_row "Redis (reader: 1 MiB memory tier)" $((BASE_PORT + 410))
+  N=$KEYS wrk_row "Redis: reader, 1 MiB memory tier, $KEYS keys" $((BASE_PORT + 410))
   local mem shared
   mem=$(( $(hits $((BASE_PORT + 411)) memory) - mem0 )); shared=$(( $(hits $((BASE_PORT + 411)) shared) - shared0 ))
-  wrk_row "memory (writer: 32 MiB, holds every key)" $((BASE_PORT + 400))
+  N=$MEMORY_KEYS wrk_row "memory: writer, 32 MiB memory tier, $MEMORY_KEYS keys" $((BASE_PORT + 400))
   echo "reader hits during its run: shared $shared, memory $mem ($(( shared * 100 / (shared + mem + 1) ))% from Redis)"
   echo "RSS MiB after load: writer $(( $(rss_kib "$writer_pid") / 1024 )), reader $(( $(rss_kib "$reader_pid") / 1024 )), Redis $(( $(rss_kib "${PIDS[0]}") / 1024 ))"
   echo "sidecar JVM: $SIDECAR_JAVA_OPTS"
