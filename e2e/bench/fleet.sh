@@ -9,7 +9,8 @@
 #                                    # create -> ConfigMap / Accepted p50/p99, convergence, RSS
 #   e2e/bench/fleet.sh all
 #
-# Scale and length (defaults in brackets): SIDECARS [20], EVENTS [300], RATE [10 events/s];
+# Scale and length (defaults in brackets): SIDECARS [20], EVENTS [300], RATE [10 events/s], AOT [0]
+# (1: the sidecars start from a JDK 25 AOT cache trained first, as run.sh does);
 # KEYS [10000], MEMORY_KEYS [2000], DURATION [10s], CONNECTIONS [50]; POLICIES [500]. BASE_PORT [24000]: the
 # benchmark uses fixed ports BASE_PORT..BASE_PORT+499 on 127.0.0.1 (the mock API server and the
 # operator's health port are picked by the OS). FLEET_JAVA_OPTS and HITS_JAVA_OPTS override the
@@ -89,7 +90,8 @@ start_origin() {
   wait_http "http://127.0.0.1:$ORIGIN_PORT/1k"
 }
 # start_sidecar NAME POLICY PROXY OPS ADMIN: starts one and waits until /ready; sets LAST_PID and
-# LAST_READY_MS (wall time from fork to the first 200 of /ready).
+# LAST_READY_MS (wall time from fork to the first 200 of /ready) and LAST_READY_CPU_MS (CPU time
+# the JVM used by then, user + system: steadier than wall time on a shared machine).
 start_sidecar() {
   local t0; t0=$(now_ms)
   # shellcheck disable=SC2086
@@ -100,7 +102,11 @@ start_sidecar() {
   LAST_PID=$!
   PIDS+=("$LAST_PID")
   for _ in $(seq 1 6000); do
-    curl -sf -o /dev/null "http://127.0.0.1:$4/ready" && { LAST_READY_MS=$(( $(now_ms) - t0 )); return 0; }
+    if curl -sf -o /dev/null "http://127.0.0.1:$4/ready"; then
+      LAST_READY_MS=$(( $(now_ms) - t0 ))
+      LAST_READY_CPU_MS=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$LAST_PID/stat")
+      return 0
+    fi
     kill -0 "$LAST_PID" 2>/dev/null || break
     sleep 0.01
   done
@@ -128,10 +134,14 @@ fanout() {
   echo "== fan-out: $SIDECARS sidecars, 1 Redis, $EVENTS events at $RATE/s"
   start_redis
   start_origin
-  local proxies=() ops=() pids=() ready=() i
+  if [ "${AOT:-0}" = 1 ]; then # the JDK 25 AOT cache, trained as run.sh does, with the fleet's flags
+    SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS" "$ROOT/sidecar/aot/train.sh" "$WORK/sidecar.aot" >/dev/null
+    SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/sidecar.aot"
+  fi
+  local proxies=() ops=() pids=() ready=() cpu=() i
   for i in $(seq 0 $((SIDECARS - 1))); do
     start_sidecar "sidecar-$i" "$BENCH/fleet-policy.yaml" $((BASE_PORT + 100 + i)) $((BASE_PORT + 200 + i)) $((BASE_PORT + 300 + i))
-    proxies+=($((BASE_PORT + 100 + i))); ops+=($((BASE_PORT + 200 + i))); pids+=("$LAST_PID"); ready+=("$LAST_READY_MS")
+    proxies+=($((BASE_PORT + 100 + i))); ops+=($((BASE_PORT + 200 + i))); pids+=("$LAST_PID"); ready+=("$LAST_READY_MS"); cpu+=("$LAST_READY_CPU_MS")
   done
   # Each consumer positions itself on the stream once it reaches Redis: wait for all of them.
   for i in "${!ops[@]}"; do
@@ -145,7 +155,8 @@ fanout() {
   local rss=() total=0
   for i in "${!pids[@]}"; do rss+=($(( $(rss_kib "${pids[$i]}") / 1024 ))); total=$((total + rss[i])); done
   echo "fan-out run took $(( ($(now_ms) - t0) / 1000 )) s"
-  echo "sidecar start-to-ready ms (started one after another, fleet growing): $(printf '%s\n' "${ready[@]}" | stats)"
+  echo "sidecar start-to-ready, wall ms (started one after another, fleet growing): $(printf '%s\n' "${ready[@]}" | stats)"
+  echo "sidecar start-to-ready, JVM CPU ms: $(printf '%s\n' "${cpu[@]}" | stats)"
   echo "sidecar RSS MiB after the load: $(printf '%s\n' "${rss[@]}" | stats); fleet total $total MiB; Redis $(( $(rss_kib "${PIDS[0]}") / 1024 )) MiB"
   echo "sidecar JVM: $SIDECAR_JAVA_OPTS"
   cleanup
