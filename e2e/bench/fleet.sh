@@ -70,6 +70,15 @@ wait_http() { # url, tries of 10 ms
   for _ in $(seq 1 "${2:-3000}"); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done
   echo "not ready: $1" >&2; return 1
 }
+logged_port() { # LOG EVENT: the port of the first "event=EVENT port=N" line, waiting up to 90 s
+  local port=""
+  for _ in $(seq 1 9000); do
+    port=$(sed -n "s/.*event=$2 port=\([0-9]*\).*/\1/p" "$1" | head -1)
+    [ -n "$port" ] && { echo "$port"; return 0; }
+    sleep 0.01
+  done
+  echo "no event=$2 in $1" >&2; return 1
+}
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 stats() { # numbers on stdin -> "min .. median .. p90 .. max (n)"
   sort -n | awk '{v[NR]=$1} END {if (NR==0) {print "none"; exit}
@@ -232,12 +241,8 @@ reconcile() {
   "$JAVA" -XX:+UseSerialGC -Xmx512m -cp "$ROOT/e2e/target/test-classes:$(cat "$classpath")" \
     io.cachemesh.e2e.harness.MockApiServerMain "$ROOT/crds" bench >"$WORK/mock-api.log" 2>&1 &
   PIDS+=($!)
-  local api_port=""
-  for _ in $(seq 1 6000); do
-    api_port=$(sed -n 's/.*event=mock_api_server_listening port=\([0-9]*\).*/\1/p' "$WORK/mock-api.log")
-    [ -n "$api_port" ] && break; sleep 0.01
-  done
-  [ -n "$api_port" ] || { echo "mock API server did not start (see $WORK/mock-api.log)" >&2; return 1; }
+  local api_port
+  api_port=$(logged_port "$WORK/mock-api.log" mock_api_server_listening)
   cat >"$WORK/kubeconfig" <<KUBE
 apiVersion: v1
 kind: Config
@@ -253,12 +258,8 @@ KUBE
     --metrics-port=0 >"$WORK/operator.log" 2>&1 &
   local operator_pid=$!
   PIDS+=("$operator_pid")
-  local health=""
-  for _ in $(seq 1 9000); do
-    health=$(sed -n 's/.*event=health_listening port=\([0-9]*\).*/\1/p' "$WORK/operator.log")
-    [ -n "$health" ] && break; sleep 0.01
-  done
-  [ -n "$health" ] || { echo "operator did not start (see $WORK/operator.log)" >&2; return 1; }
+  local health
+  health=$(logged_port "$WORK/operator.log" health_listening)
   wait_http "http://127.0.0.1:$health/readyz" 6000
   echo "operator RSS before: $(( $(rss_kib "$operator_pid") / 1024 )) MiB"
   KUBECONFIG="$WORK/kubeconfig" "$JAVA" -cp "$OPERATOR_JAR" "$BENCH/ReconcileLatency.java" bench "$POLICIES"
