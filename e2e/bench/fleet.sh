@@ -158,12 +158,10 @@ fanout() {
       curl -sf "http://127.0.0.1:${ops[$i]}/metrics" | grep -q '^cachemesh_broker_connected{.*} 1' && break; sleep 0.01
     done
   done
-  local t0; t0=$(now_ms)
   (IFS=,; "$JAVA" -Djdk.httpclient.allowRestrictedHeaders=host -cp "$SIDECAR_JAR" "$BENCH/FanoutLatency.java" "$REDIS_PORT" 'cm:{bench/fleet}:events' "$EVENTS" "$RATE" \
     "${proxies[*]}" "${ops[*]}")
   local rss=() total=0
   for i in "${!pids[@]}"; do rss+=($(( $(rss_kib "${pids[$i]}") / 1024 ))); total=$((total + rss[i])); done
-  echo "fan-out run took $(( ($(now_ms) - t0) / 1000 )) s"
   echo "sidecar start-to-ready, wall ms (started one after another, fleet growing): $(printf '%s\n' "${ready[@]}" | stats)"
   echo "sidecar start-to-ready, JVM CPU ms: $(printf '%s\n' "${cpu[@]}" | stats)"
   echo "sidecar RSS MiB after the load: $(printf '%s\n' "${rss[@]}" | stats); fleet total $total MiB; Redis $(( $(rss_kib "${PIDS[0]}") / 1024 )) MiB"
@@ -269,10 +267,15 @@ KUBE
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 require_jars
+timed() { # FUNCTION: runs it and says how long it took
+  local t0; t0=$(now_ms)
+  "$1"
+  echo "($1 took $(( ($(now_ms) - t0) / 1000 )) s)"
+}
 case "${1:-}" in
-  fanout) fanout ;;
-  shared-hits) shared_hits ;;
-  reconcile) reconcile ;;
-  all) fanout; shared_hits; reconcile ;;
+  fanout) timed fanout ;;
+  shared-hits) timed shared_hits ;;
+  reconcile) timed reconcile ;;
+  all) timed fanout; timed shared_hits; timed reconcile ;;
   *) echo "usage: $0 fanout|shared-hits|reconcile|all (see the comment at the top)" >&2; exit 2 ;;
 esac
