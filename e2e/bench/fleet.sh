@@ -233,7 +233,7 @@ reconcile() {
     # The mock API server's libraries (test scope of e2e), resolved by Maven once and cached (with
     # `compile` so that the reactor resolves the project's own modules; they are left out anyway).
     (cd "$ROOT" && ./mvnw -B -q -pl e2e -am compile dependency:build-classpath -Dmdep.includeScope=test \
-      -DexcludeGroupIds=io.cachemesh -Dmdep.outputFile="$classpath" 2>&1 | grep -v '^WARNING' || true)
+      -DexcludeGroupIds=io.cachemesh -Dmdep.outputFile="$classpath" 2>&1) | { grep -v '^WARNING' || true; }
     [ -s "$classpath" ] || { echo "could not resolve the e2e test classpath with Maven" >&2; return 1; }
   fi
   "$JAVA" -XX:+UseSerialGC -Xmx512m -cp "$ROOT/e2e/target/test-classes:$(cat "$classpath")" \
