@@ -165,6 +165,7 @@ fanout() {
   echo "sidecar start-to-ready, wall ms (started one after another, fleet growing): $(printf '%s\n' "${ready[@]}" | stats)"
   echo "sidecar start-to-ready, JVM CPU ms: $(printf '%s\n' "${cpu[@]}" | stats)"
   echo "sidecar RSS MiB after the load: $(printf '%s\n' "${rss[@]}" | stats); fleet total $total MiB; Redis $(( $(rss_kib "${PIDS[0]}") / 1024 )) MiB"
+  echo "per sidecar (0..$((SIDECARS - 1))): ready ms ${ready[*]}; RSS MiB ${rss[*]}"
   echo "sidecar JVM: $SIDECAR_JAVA_OPTS"
   cleanup
 }
