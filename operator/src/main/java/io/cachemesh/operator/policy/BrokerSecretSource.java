@@ -3,16 +3,19 @@ package io.cachemesh.operator.policy;
 import io.cachemesh.api.CachePolicy;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.Event;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +38,7 @@ final class BrokerSecretSource extends AbstractEventSource<Secret, CachePolicy> 
   /** Which Secret each policy names: the reverse mapping, and when to stop an informer. */
   private final Map<ResourceID, ResourceID> secretOfPolicy = new HashMap<>();
   private final Map<ResourceID, SharedIndexInformer<Secret>> informers = new HashMap<>();
+  private final Set<ResourceID> unwatchable = new HashSet<>();
 
   BrokerSecretSource(KubernetesClient client) {
     super(Secret.class, "broker-secrets");
@@ -52,7 +56,18 @@ final class BrokerSecretSource extends AbstractEventSource<Secret, CachePolicy> 
       return;
     }
     if (wanted != null && !informers.containsKey(wanted) && isRunning()) {
-      informers.put(wanted, inform(wanted));
+      try {
+        informers.put(wanted, inform(wanted));
+        unwatchable.remove(wanted);
+      } catch (KubernetesClientException e) {
+        // Not fatal: the policy is still reconciled every heartbeat interval, which re-reads the
+        // Secret. Forgotten, so that the next reconcile tries again; logged once per Secret.
+        secretOfPolicy.remove(policyId);
+        if (unwatchable.add(wanted)) {
+          LOG.warn("event=broker_secret_watch_failed secret={}/{} code={} reason=\"{}\" (RBAC needs list and watch on secrets)",
+              wanted.getNamespace().orElse(""), wanted.getName(), e.getCode(), e.getMessage());
+        }
+      }
     }
     release(previous);
   }
@@ -101,7 +116,7 @@ final class BrokerSecretSource extends AbstractEventSource<Secret, CachePolicy> 
     Set<ResourceID> policies;
     synchronized (this) {
       policies = secretOfPolicy.entrySet().stream().filter(e -> e.getValue().equals(secret))
-          .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toSet());
+          .map(Map.Entry::getKey).collect(Collectors.toSet());
     }
     if (isRunning()) {
       policies.forEach(policy -> getEventHandler().handleEvent(new Event(policy)));
