@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  *       a store every replica (and every Redis operator) reads, and a Vary'd entry's variant cannot
  *       be found without knowing the Vary first.
  *   <li>Purges from the broker apply to the shared tier first, then memory (see {@link Purges}).
+ *   <li>A broker gap drops memory and makes shared entries requested before it misses here
+ *       ({@link FleetLink#gap}): they may have outlived an event that every replica missed.
  * </ul>
  */
 public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCloseable {
@@ -204,9 +206,13 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     purges.fromFleet(purge);
   }
 
-  /** The broker lost events this replica may have needed: nothing in memory can be proven fresh. */
-  public void dropMemory() {
-    purges.dropMemory(plan.config.policy().toString(), "broker_gap");
+  /**
+   * The broker lost events this replica may have needed: drops the memory tier, and from now on
+   * treats shared-tier entries requested before now as misses (every replica may have missed the
+   * event, so no one applied it to the shared tier).
+   */
+  public void brokerGap() {
+    purges.brokerGap(plan.config.policy().toString(), clock.millis());
   }
 
   @Override

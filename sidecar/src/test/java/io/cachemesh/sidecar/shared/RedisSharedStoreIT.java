@@ -136,6 +136,17 @@ class RedisSharedStoreIT {
         .isEqualTo(1.0);
   }
 
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void aHitCarriesItsRequestTimeAndAnEntryWithoutOneReadsAsOldest(Topology topology) {
+    RedisSharedStore store = store(topology, newPolicy(), Clock.systemUTC());
+    store.put("GET|/a", bytes("a"), 60_000, Set.of(), "/a", 1_234);
+
+    assertThat(store.get("GET|/a")).hasValueSatisfying(hit -> assertThat(hit.requestTimeMillis()).isEqualTo(1_234));
+    connect(topology).client().hdel(bytes(store.redisKey("GET|/a")), bytes("t"));
+    assertThat(store.get("GET|/a")).hasValueSatisfying(hit -> assertThat(hit.requestTimeMillis()).isZero());
+  }
+
   static Stream<Arguments> softPurgesByEventTime() {
     return Stream.of(Topology.values()).flatMap(t -> Stream.of(
         Arguments.of(t, new Purge(Kind.TAG, List.of("list"), true, 2_000)),
