@@ -74,6 +74,26 @@ class SharedTierTest extends EngineFixture {
   }
 
   @Test
+  void sharedHitLargerThanTheMemoryTiersMaxObjectSizeIsServedButNeverFillsMemory() throws Exception {
+    attach(engine);
+    String kib = "x".repeat(1024);
+    origin.reply(200, kib, "Cache-Control", "max-age=60");
+    get("/a");
+    awaitStored(1);
+    DefaultCacheEngine small = other(Policies.compile("defaults:\n  ttl: 60s\ntiers:\n  memory:\n    maxObjectSize: \"512\"\n"));
+
+    CacheResponse first = small.handle(Requests.get("/a"), origin);
+    CacheResponse second = small.handle(Requests.get("/a"), origin);
+
+    assertThat(body(first)).isEqualTo(kib);
+    assertThat(status(first)).contains("detail=shared");
+    assertThat(status(second)).contains("detail=shared");
+    assertThat(small.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+    assertThat(small.memory().weightedSizeBytes()).isZero();
+    assertThat(origin.calls()).isEqualTo(1);
+  }
+
+  @Test
   void memoryHitsNeverTouchTheSharedTier() throws Exception {
     attach(engine);
     get("/a");
