@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A HEAD miss is fetched as a GET so that it fills the cache (HEAD and GET share keys).
  *   <li>On a miss the client's own conditional and Range fields are overridden with empty values
  *       (an empty override removes the field, see {@link Origin}) so the origin sends a complete,
- *       storable response; the cache then answers the conditional itself.
+ *       storable response; the cache then answers the conditional and the Range itself (206/416
+ *       from the stored 200, see package-info).
  *   <li>Soft-purged entries are stale from the purge on: served while one background request
  *       refreshes them when the rule allows stale-while-revalidate, else revalidated before use.
  *   <li>{@code clientCacheControl} replaces Cache-Control only on responses that are stored or
