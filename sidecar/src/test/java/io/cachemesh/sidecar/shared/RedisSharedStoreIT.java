@@ -299,6 +299,22 @@ class RedisSharedStoreIT {
     assertThat(small).isLessThan(40);
   }
 
+  /** Every replica applies every event: the second and later purges of a tag find nothing and must stay cheap. */
+  @Test
+  void purgingATagThatIsAlreadyGoneIsOneRedisCommand() {
+    RedisSharedStore store = store(Topology.STANDALONE, newPolicy(), Clock.systemUTC());
+    store.put("GET|/a", bytes("x"), 60_000, Set.of("product:1"), "/a");
+    Purge purge = new Purge(Kind.TAG, List.of("product:1"), false);
+    assertThat(store.purge(purge)).isEqualTo(1);
+    try (Jedis admin = new Jedis("127.0.0.1", redis.standalone().port())) {
+      long before = totalCalls(admin);
+
+      assertThat(store.purge(purge)).isZero();
+
+      assertThat(totalCalls(admin) - before - 1).as("commands, including those inside scripts").isEqualTo(1);
+    }
+  }
+
   /** Redis commands (including those run inside scripts) executed by tag, path and prefix purges of 3 entries. */
   private long commandsToPurge(int unrelated) {
     PolicyId policy = newPolicy();
