@@ -152,46 +152,28 @@ class RangeTest extends EngineFixture {
     assertThat(r.headers().contains("Content-Range")).isFalse();
   }
 
-  @Test
-  void aWeakStoredETagNeverSatisfiesIfRange() {
-    storeTenBytes("W/\"v1\"");
-
-    CacheResponse r = get("/a", "Range", "bytes=0-1", "If-Range", "W/\"v1\"");
-
-    assertThat(r.status()).isEqualTo(200);
-    assertThat(body(r)).isEqualTo(BODY);
+  static Stream<Arguments> wholeResponses() {
+    return Stream.of(
+        Arguments.of("weak stored ETag never satisfies If-Range", 200, BODY, "W/\"v1\"",
+            new String[] {"Range", "bytes=0-1", "If-Range", "W/\"v1\""}),
+        Arguments.of("stored 404", 404, "not here", "\"v1\"", new String[] {"Range", "bytes=0-1"}),
+        Arguments.of("empty body", 200, NONE, "\"v1\"", new String[] {"Range", "bytes=-5"}),
+        Arguments.of("two Range fields", 200, BODY, "\"v1\"", new String[] {"Range", "bytes=0-1", "Range", "bytes=2-3"}));
   }
 
-  @Test
-  void aRangeOnAStoredNon200IsIgnored() {
-    origin.reply(404, "not here", "Content-Type", "text/plain", "Cache-Control", "max-age=60");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("wholeResponses")
+  void theseRangeRequestsGetTheWholeStoredResponse(String name, int storedStatus, String storedBody, String etag,
+      String[] requestHeaders) {
+    origin.reply(storedStatus, storedBody, "Content-Type", "text/plain", "Cache-Control", "max-age=60", "ETag", etag);
     get("/a");
 
-    CacheResponse r = get("/a", "Range", "bytes=0-1");
+    CacheResponse r = get("/a", requestHeaders);
 
-    assertThat(r.status()).isEqualTo(404);
-    assertThat(body(r)).isEqualTo("not here");
-  }
-
-  @Test
-  void aRangeOfAnEmptyBodyGetsTheEmpty200() {
-    origin.reply(200, "", "Content-Type", "text/plain", "Cache-Control", "max-age=60");
-    get("/a");
-
-    CacheResponse r = get("/a", "Range", "bytes=-5");
-
-    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.status()).isEqualTo(storedStatus);
+    assertThat(body(r)).isEqualTo(storedBody);
     assertThat(r.headers().contains("Content-Range")).isFalse();
-  }
-
-  @Test
-  void twoRangeFieldsGetTheWholeResponse() {
-    storeTenBytes("\"v1\"");
-
-    CacheResponse r = get("/a", "Range", "bytes=0-1", "Range", "bytes=2-3");
-
-    assertThat(r.status()).isEqualTo(200);
-    assertThat(body(r)).isEqualTo(BODY);
+    assertThat(status(r)).contains("hit");
   }
 
   /** Stores /a: ten bytes with this ETag and a Last-Modified an hour before now; returns that time. */
@@ -201,12 +183,5 @@ class RangeTest extends EngineFixture {
         "ETag", etag, "Last-Modified", HttpDates.format(lastModified));
     assertThat(get("/a").status()).isEqualTo(200);
     return lastModified;
-  }
-
-  private static void add(List<String> headers, String name, String value) {
-    if (!value.isEmpty()) {
-      headers.add(name);
-      headers.add(value);
-    }
   }
 }
