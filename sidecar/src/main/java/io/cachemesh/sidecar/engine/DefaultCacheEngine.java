@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A HEAD miss is fetched as a GET so that it fills the cache (HEAD and GET share keys).
  *   <li>On a miss the client's own conditional and Range fields are overridden with empty values
  *       (an empty override removes the field, see {@link Origin}) so the origin sends a complete,
- *       storable response; the cache then answers the conditional itself.
+ *       storable response; the cache then answers the conditional and the Range itself (206/416
+ *       from the stored 200, see package-info).
  *   <li>Soft-purged entries are stale from the purge on: served while one background request
  *       refreshes them when the rule allows stale-while-revalidate, else revalidated before use.
  *   <li>{@code clientCacheControl} replaces Cache-Control only on responses that are stored or
@@ -49,6 +50,8 @@ import org.slf4j.LoggerFactory;
  *       a store every replica (and every Redis operator) reads, and a Vary'd entry's variant cannot
  *       be found without knowing the Vary first.
  *   <li>Purges from the broker apply to the shared tier first, then memory (see {@link Purges}).
+ *   <li>A broker gap drops memory and makes shared entries requested before it misses here
+ *       ({@link FleetLink#gap}): they may have outlived an event that every replica missed.
  * </ul>
  */
 public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCloseable {
@@ -204,9 +207,13 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     purges.fromFleet(purge);
   }
 
-  /** The broker lost events this replica may have needed: nothing in memory can be proven fresh. */
-  public void dropMemory() {
-    purges.dropMemory(plan.config.policy().toString(), "broker_gap");
+  /**
+   * The broker lost events this replica may have needed: drops the memory tier, and from now on
+   * treats shared-tier entries requested before now as misses (every replica may have missed the
+   * event, so no one applied it to the shared tier).
+   */
+  public void brokerGap() {
+    purges.brokerGap(plan.config.policy().toString(), clock.millis());
   }
 
   @Override

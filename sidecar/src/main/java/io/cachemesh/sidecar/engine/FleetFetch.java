@@ -101,16 +101,25 @@ final class FleetFetch {
     return s == null ? null : serveShared(c, s, flight);
   }
 
-  /** Serves a fresh shared entry and fills memory with it; null when it is not usable as fresh, or a purge overlapped. */
+  /**
+   * Serves a fresh shared entry and fills memory with it when memory would have admitted it from the
+   * origin ({@link Storing#fitsMemory}; a larger one, written by a replica with a larger limit, is
+   * served from the shared tier every time); null when it is not usable as fresh, or a purge overlapped.
+   */
   private CacheResponse serveShared(Exchange c, StoredResponse s, Flight flight) {
     long now = clock.millis();
     if (!Usability.fresh(c, s, now)) {
       return null;
     }
-    memory.put(s);
+    boolean filled = Storing.fitsMemory(c, s.body().length);
+    if (filled) {
+      memory.put(s);
+    }
     if (fleet.purgedSince(c)) {
       // A purge ran while we filled: it may have missed this entry, so drop it and miss.
-      memory.remove(s.key());
+      if (filled) {
+        memory.remove(s.key());
+      }
       return null;
     }
     hitForMiss.clear(c.fullKey);

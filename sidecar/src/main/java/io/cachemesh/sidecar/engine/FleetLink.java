@@ -5,12 +5,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The engine's link to its fleet, which may come and go ({@code attachFleet}): the shared tier
- * when there is one, and the purge epoch that keeps a shared read overlapping a purge out of
- * memory.
+ * when there is one, the purge epoch that keeps a shared read overlapping a purge out of memory,
+ * and the time of this replica's last broker gap, before which no shared entry is trusted.
  */
 final class FleetLink {
   private volatile SharedTier tier;
   private final AtomicLong purgeEpoch = new AtomicLong();
+  private volatile long gapMillis;
 
   /** The shared tier now, or null; read once per step so that a detach midway is harmless. */
   SharedTier tier() {
@@ -30,6 +31,15 @@ final class FleetLink {
     purgeEpoch.incrementAndGet();
   }
 
+  /**
+   * This replica may have missed events up to {@code nowMillis}. When every replica missed one, no
+   * one applied it to the shared tier either, so shared entries requested before now may be ones it
+   * should have removed: from now on they are misses here (the refetched entry overwrites them).
+   */
+  void gap(long nowMillis) {
+    gapMillis = Math.max(gapMillis, nowMillis);
+  }
+
   /** Whether a purge ran since {@code c}'s last shared read. */
   boolean purgedSince(Exchange c) {
     return purgeEpoch.get() != c.sharedEpoch;
@@ -46,7 +56,12 @@ final class FleetLink {
   /** The shared entry for the request, or null; one that overlapped a purge is discarded. */
   StoredResponse lookup(Exchange c, SharedTier tier) {
     c.sharedEpoch = purgeEpoch.get();
-    StoredResponse s = tier.get(c.fullKey);
+    StoredResponse s = peek(c, tier);
     return s != null && !purgedSince(c) ? s : null;
+  }
+
+  /** The shared entry this replica would consider for the request (none from before its last gap), or null. */
+  StoredResponse peek(Exchange c, SharedTier tier) {
+    return tier.get(c.fullKey, gapMillis);
   }
 }

@@ -26,7 +26,7 @@ final class Inspection {
     StoredResponse e = lookup.find(c);
     SharedTier tier = fleet.tier();
     boolean shared = FleetLink.eligible(c, tier);
-    StoredResponse s = shared ? tier.get(c.fullKey) : null;
+    StoredResponse s = shared ? fleet.peek(c, tier) : null;
     if (e == null && s == null) {
       return Optional.empty();
     }

@@ -68,12 +68,16 @@ final class Purges {
     memory(purge);
   }
 
-  /** Nothing in memory can be proven fresh any more. */
-  void dropMemory(String policy, String reason) {
+  /**
+   * The broker lost events this replica may have needed: nothing in memory can be proven fresh any
+   * more, nor anything in the shared tier requested before now (see {@link FleetLink#gap}).
+   */
+  void brokerGap(String policy, long nowMillis) {
+    fleet.gap(nowMillis);
     fleet.purgeStarted();
     memory.clear();
     hitForMiss.clearAll();
-    LOG.warn("event=memory_tier_dropped policy={} reason={}", policy, reason);
+    LOG.warn("event=memory_tier_dropped policy={} reason=broker_gap shared_requested_before={}", policy, nowMillis);
   }
 
   private long memory(Purge purge) {

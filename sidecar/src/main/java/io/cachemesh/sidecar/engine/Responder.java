@@ -1,21 +1,24 @@
 package io.cachemesh.sidecar.engine;
 
 import io.cachemesh.sidecar.cache.StoredResponse;
+import io.cachemesh.sidecar.semantics.ByteRanges;
 import io.cachemesh.sidecar.semantics.CacheStatus;
 import io.cachemesh.sidecar.semantics.Conditionals;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * The last step: turns an entry or an origin response into what the client receives (304 for a
- * satisfied conditional, no body for HEAD, Age, Cache-Status, the rule's Cache-Control), and
- * counts the request.
+ * satisfied conditional, 206 or 416 for a Range on a stored 200, no body for HEAD, Age,
+ * Cache-Status, the rule's Cache-Control), and counts the request.
  */
 final class Responder {
   static final byte[] EMPTY = new byte[0];
+  private static final ByteRanges.Selection WHOLE = new ByteRanges.Whole();
   private static final Set<String> NOT_MODIFIED_FIELDS = Set.of("cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified");
 
   private final EngineMetrics metrics;
@@ -32,7 +35,9 @@ final class Responder {
   /**
    * Answers the client from an entry: its preconditions evaluated against a stored 2xx (RFC 9110
    * 13.2.2: 304 when the client's copy is current, 412 when If-Match or If-Unmodified-Since fails;
-   * any other status ignores them, 13.2.1), no body for HEAD.
+   * any other status ignores them, 13.2.1); then, for a stored 200, a single byte Range whose
+   * If-Range (if any) holds is served as 206, or 416 when it lies past the end (see
+   * {@link ByteRanges}); no body for HEAD, whose headers are those the GET would get (206 included).
    */
   CacheResponse respond(Exchange c, StoredResponse e, long now, String cacheStatus, boolean fromCache) {
     long ageSeconds = e.ageMillis(now) / 1000;
@@ -48,11 +53,45 @@ final class Responder {
       int status = precondition == Conditionals.Result.NOT_MODIFIED ? 304 : 412;
       return new CacheResponse(status, clientHeaders(c, new HeaderList(fields), cacheStatus, ageSeconds, true), EMPTY, null, null);
     }
-    byte[] body = c.head ? EMPTY : e.body();
+    ByteRanges.Selection range = e.status() == 200 && Conditionals.ifRangeHolds(c.request.headers(), e.headers())
+        ? ByteRanges.select(c.request.headers().all("Range"), e.body().length) : WHOLE;
+    return switch (range) {
+      case ByteRanges.Part part -> {
+        byte[] body = c.head ? EMPTY : Arrays.copyOfRange(e.body(), (int) part.first(), (int) part.last() + 1);
+        countServed(c, body, fromCache);
+        HeaderList fields = withLength(e.headers(), part.size(), "Content-Range", part.contentRange());
+        yield new CacheResponse(206, clientHeaders(c, fields, cacheStatus, ageSeconds, true), body, null, null);
+      }
+      case ByteRanges.Unsatisfiable none -> {
+        // Not the stored response's fields: a downstream cache must not keep this in its place.
+        HeaderList fields = withLength(HeaderList.EMPTY, 0, "Content-Range", none.contentRange());
+        yield new CacheResponse(416, clientHeaders(c, fields, cacheStatus, -1, false), EMPTY, null, null);
+      }
+      case ByteRanges.Whole _ -> {
+        byte[] body = c.head ? EMPTY : e.body();
+        countServed(c, body, fromCache);
+        yield new CacheResponse(e.status(), clientHeaders(c, e.headers(), cacheStatus, ageSeconds, true), body, null, null);
+      }
+    };
+  }
+
+  private void countServed(Exchange c, byte[] body, boolean fromCache) {
     if (!c.background && fromCache) {
       metrics.served(body.length);
     }
-    return new CacheResponse(e.status(), clientHeaders(c, e.headers(), cacheStatus, ageSeconds, true), body, null, null);
+  }
+
+  /** {@code fields} with Content-Length set to {@code length} (a HEAD answer keeps it) plus one more field. */
+  private static HeaderList withLength(HeaderList fields, long length, String name, String value) {
+    List<Header> out = new ArrayList<>(fields.fields().size() + 2);
+    for (Header h : fields.fields()) {
+      if (!h.name().equalsIgnoreCase("Content-Length") && !h.name().equalsIgnoreCase(name)) {
+        out.add(h);
+      }
+    }
+    out.add(new Header(name, value));
+    out.add(new Header("Content-Length", Long.toString(length)));
+    return new HeaderList(out);
   }
 
   /** An origin response that is not stored, passed on as it streams (no body for a client's HEAD). */

@@ -44,6 +44,7 @@ final class SharedTier {
   private final ConcurrentMap<String, Counter> writes = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> waits = new ConcurrentHashMap<>();
   private final Set<String> loggedUndecodable = ConcurrentHashMap.newKeySet();
+  private final Counter gapMisses;
 
   SharedTier(SharedStore store, Function<Purge, Optional<String>> publisher, Executor executor, MeterRegistry registry, String policy) {
     this.store = store;
@@ -51,6 +52,9 @@ final class SharedTier {
     this.executor = executor;
     this.registry = registry;
     this.policy = policy;
+    this.gapMisses = Counter.builder("cachemesh.shared.gap.misses")
+        .description("Shared-tier entries read as misses because their request predates this replica's last broker gap")
+        .tag("policy", policy).register(registry);
   }
 
   boolean storeEnabled() {
@@ -59,12 +63,18 @@ final class SharedTier {
 
   /**
    * The entry stored for exactly {@code key}, decoded; soft-purged entries come back soft-purged
-   * (stale). Null on a miss, on Redis trouble, and on a payload that is authentic but does not
-   * decode or names another key (counted in {@code cachemesh_shared_rejected_total{reason="entry"}}).
+   * (stale). Null on a miss, on Redis trouble, on a payload that is authentic but does not
+   * decode or names another key (counted in {@code cachemesh_shared_rejected_total{reason="entry"}}),
+   * and on an entry whose request was sent before {@code requestedNotBefore} (a broker gap: it may
+   * have outlived an event nobody applied; counted in {@code cachemesh_shared_gap_misses_total}).
    */
-  StoredResponse get(String key) {
+  StoredResponse get(String key, long requestedNotBefore) {
     Optional<SharedHit> hit = store.get(key);
     if (hit.isEmpty()) {
+      return null;
+    }
+    if (hit.get().requestTimeMillis() < requestedNotBefore) {
+      gapMisses.increment();
       return null;
     }
     StoredResponse e;

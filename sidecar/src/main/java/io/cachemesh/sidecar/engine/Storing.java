@@ -13,6 +13,14 @@ final class Storing {
     this.fleet = fleet;
   }
 
+  /**
+   * The memory tier's admission rule, the same for a response from the origin and an entry from the
+   * shared tier: a body of at most the policy's {@code maxObjectSize}.
+   */
+  static boolean fitsMemory(Exchange c, long bodyLength) {
+    return bodyLength <= c.plan.config.memory().maxObjectSizeBytes();
+  }
+
   void store(Exchange c, StoredResponse entry, long now) {
     memory.put(entry);
     SharedTier tier = fleet.tier();

@@ -89,7 +89,7 @@ final class UpstreamFetch {
       failures.log("origin_body_failed", c.request, 502, ex);
       return originFailed(c, old, fwd, 502, "origin-body");
     }
-    if (body.length > max) {
+    if (!Storing.fitsMemory(c, body.length)) {
       return tooLarge(c, r, fwd, body, flight);
     }
     r.close();

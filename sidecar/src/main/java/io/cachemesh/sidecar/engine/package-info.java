@@ -29,7 +29,17 @@
  *       RFC 9110 13.2.2 (If-Match, else If-Unmodified-Since; then If-None-Match, else
  *       If-Modified-Since): 412 when If-Match or If-Unmodified-Since fails, 304 when the client's
  *       copy is current. On a miss they are removed upstream and evaluated against what is stored.
- *   <li>A Range request is answered with the whole stored response (200), which RFC 9110 allows.
+ *   <li>Range, as Varnish does: a fetch that may fill the cache never forwards the client's Range or
+ *       If-Range (the origin sends the whole response, which is stored); the range is then cut from
+ *       the stored 200, on the miss as on every later hit: one byte range ({@code bytes=a-b},
+ *       {@code a-}, {@code -n}) is 206 with Content-Range, one past the end 416 with
+ *       {@code bytes *}/length; several ranges, a malformed Range, a failed If-Range (strong ETag or
+ *       exact Last-Modified) or a stored status other than 200 get the whole response (RFC 9110
+ *       14.2 lets a server ignore Range), see {@link io.cachemesh.sidecar.semantics.ByteRanges}.
+ *       HEAD gets the headers of the GET, 206 included (nginx does the same; RFC 9110 14.2 would
+ *       have HEAD ignore Range). A 206 from the origin is never stored. Responses not stored
+ *       (uncacheable, over {@code maxObjectSize}, hit-for-miss) reach the client whole; bypassed
+ *       requests forward Range untouched.
  *   <li>Entries are dropped (not just stale) once neither fresh, nor within a stale window, nor
  *       worth revalidating (validators keep them one more lifetime, at least a minute).
  * </ul>

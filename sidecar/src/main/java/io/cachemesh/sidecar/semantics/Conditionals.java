@@ -90,6 +90,29 @@ public final class Conditionals {
     return since != HttpDates.INVALID && lastModified != HttpDates.INVALID && lastModified <= since;
   }
 
+  /**
+   * If-Range (RFC 9110 13.1.5): true when the request has none, or its validator matches the
+   * stored response, so a Range may be served; false sends the whole representation. An
+   * entity-tag matches by the strong comparison (a weak tag on either side never does); a date
+   * matches only when it equals the stored Last-Modified exactly. Anything else does not match.
+   */
+  public static boolean ifRangeHolds(HeaderList request, HeaderList stored) {
+    var fields = request.all("If-Range");
+    if (fields.isEmpty()) {
+      return true;
+    }
+    if (fields.size() > 1) {
+      return false;
+    }
+    String value = fields.getFirst().trim();
+    if (value.startsWith("\"") || value.startsWith("W/")) {
+      String etag = stored.first("ETag").map(String::trim).orElse(null);
+      return !value.startsWith("W/") && etag != null && !etag.startsWith("W/") && etag.equals(value);
+    }
+    long date = HttpDates.parse(value);
+    return date != HttpDates.INVALID && date == HttpDates.parse(stored.first("Last-Modified").orElse(null));
+  }
+
   /** Weak comparison (RFC 9110 8.8.3.2) of each entity-tag in a list field against one tag. */
   static boolean matchesAny(String field, String etag) {
     String target = opaque(etag);

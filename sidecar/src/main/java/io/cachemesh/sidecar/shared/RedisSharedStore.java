@@ -33,7 +33,8 @@ import redis.clients.jedis.params.SetParams;
  *
  * <ul>
  *   <li>entry: hash {@code e:<keyVersion>:<sha256(key)>} with field {@code e} (the sealed
- *       {@link EntryEnvelope}) and, once soft-purged, {@code s} (epoch millis); PX = the entry's ttl.
+ *       {@link EntryEnvelope}), {@code t} (epoch millis its request was sent) and, once soft-purged,
+ *       {@code s} (epoch millis); PX = the entry's ttl.
  *   <li>{@link BrokerKeys#entryIndex} and {@link BrokerKeys#pathIndex}: member
  *       {@code <path>\0<entry redis key>}, scored by expiry (entries) or 0 (paths, for ZRANGEBYLEX).
  *   <li>{@link BrokerKeys#tagIndex}: entry redis keys scored by expiry; {@link BrokerKeys#tagRegistry}:
@@ -50,6 +51,7 @@ public final class RedisSharedStore implements SharedStore {
   private static final int TRIM_PER_WRITE = 64;
   private static final byte[] FIELD_ENVELOPE = bytes("e");
   private static final byte[] FIELD_SOFT = bytes("s");
+  private static final byte[] FIELD_REQUEST_TIME = bytes("t");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final LuaScript PUT = new LuaScript("""
@@ -182,7 +184,7 @@ public final class RedisSharedStore implements SharedStore {
   @Override
   public Optional<SharedHit> get(String key) {
     byte[] redisKey = bytes(redisKey(key));
-    Optional<List<byte[]>> reply = redis.call("get", r -> r.hmget(redisKey, FIELD_ENVELOPE, FIELD_SOFT));
+    Optional<List<byte[]>> reply = redis.call("get", r -> r.hmget(redisKey, FIELD_ENVELOPE, FIELD_SOFT, FIELD_REQUEST_TIME));
     if (reply.isEmpty()) {
       count("error");
       return Optional.empty();
@@ -194,9 +196,12 @@ public final class RedisSharedStore implements SharedStore {
     }
     return switch (envelope.open(sealed, policy.toString(), key)) {
       case EntryEnvelope.Valid valid -> {
-        long softPurgedAt = parseMillis(reply.get().get(1));
+        // An unreadable mark still says someone purged it: stale is the safe reading. An entry without a
+        // readable request time (older sidecars) counts as older than anything it is compared with.
+        long softPurgedAt = parseMillis(reply.get().get(1), 1);
+        long requestTime = parseMillis(reply.get().get(2), 0);
         count(softPurgedAt > 0 ? "stale" : "hit");
-        yield Optional.of(new SharedHit(valid.payload(), valid.issuedAtMillis(), softPurgedAt));
+        yield Optional.of(new SharedHit(valid.payload(), valid.issuedAtMillis(), softPurgedAt, requestTime));
       }
       case EntryEnvelope.Rejected rejection -> {
         rejected.get(rejection.reason()).increment();
@@ -315,9 +320,15 @@ public final class RedisSharedStore implements SharedStore {
 
   private long purgeTag(UnifiedJedis r, String tag, Purge how) {
     byte[] index = bytes(BrokerKeys.tagIndex(policy, tag));
-    long count = inBatches(how.soft(), offset -> r.zrange(index, offset, offset + BATCH - 1L),
-        members -> purgeEntries(r, members, List.of(index), members, how));
-    if (!how.soft()) {
+    boolean[] indexed = {false};
+    long count = inBatches(how.soft(), offset -> {
+      List<byte[]> members = r.zrange(index, offset, offset + BATCH - 1L);
+      indexed[0] |= !members.isEmpty();
+      return members;
+    }, members -> purgeEntries(r, members, List.of(index), members, how));
+    // No index (no zset is ever empty): every replica re-applies every event, so an already purged
+    // tag costs one ZRANGE. Its member in the tag registry, if any, leaves by expiry trimming.
+    if (!how.soft() && indexed[0]) {
       dropIndexes(r, List.of(index), List.of(tagRegistry), List.of(bytes(tag)));
     }
     return count;
@@ -424,15 +435,15 @@ public final class RedisSharedStore implements SharedStore {
     return Arrays.copyOfRange(member, nul + 1, member.length);
   }
 
-  private static long parseMillis(byte[] text) {
+  /** Epoch millis in a hash field; 0 when absent, {@code unreadable} when it is not a number. */
+  private static long parseMillis(byte[] text, long unreadable) {
     if (text == null) {
       return 0;
     }
     try {
       return Long.parseLong(new String(text, StandardCharsets.US_ASCII));
     } catch (NumberFormatException e) {
-      // An unreadable mark still says someone purged it: stale is the safe reading.
-      return 1;
+      return unreadable;
     }
   }
 

@@ -120,11 +120,4 @@ class ConditionalHitTest extends EngineFixture {
     }
     return HttpDates.format(base + Long.parseLong(offset) * 1000);
   }
-
-  private static void add(List<String> headers, String name, String value) {
-    if (!value.isEmpty()) {
-      headers.add(name);
-      headers.add(value);
-    }
-  }
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 
 /** An engine with a mutable clock and a scripted origin; the common ground of engine tests. */
@@ -57,6 +58,14 @@ abstract class EngineFixture {
       throw new UncheckedIOException(e);
     }
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Adds the field to name-value pairs for {@link Requests} unless the value is empty (a matrix's "none"). */
+  static void add(List<String> headers, String name, String value) {
+    if (!value.isEmpty()) {
+      headers.add(name);
+      headers.add(value);
+    }
   }
 
   static String status(CacheResponse r) {

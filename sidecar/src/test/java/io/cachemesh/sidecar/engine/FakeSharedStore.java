@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /** A shared tier in a map, with the lock answer chosen by the test and every call counted. */
 final class FakeSharedStore implements SharedStore {
-  record Stored(byte[] payload, long ttlMillis, Set<String> tags, String path, long softPurgedAt) {}
+  /** @param requestTime the entry's {@code t}; 0 when written without one */
+  record Stored(byte[] payload, long ttlMillis, Set<String> tags, String path, long softPurgedAt, long requestTime) {}
 
   final Map<String, Stored> entries = new ConcurrentHashMap<>();
   final AtomicInteger gets = new AtomicInteger();
@@ -32,12 +33,17 @@ final class FakeSharedStore implements SharedStore {
     beforeGet.accept(key);
     gets.incrementAndGet();
     Stored s = entries.get(key);
-    return s == null ? Optional.empty() : Optional.of(new SharedHit(s.payload(), 0, s.softPurgedAt()));
+    return s == null ? Optional.empty() : Optional.of(new SharedHit(s.payload(), 0, s.softPurgedAt(), s.requestTime()));
   }
 
   @Override
   public boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path) {
-    entries.put(key, new Stored(payload, ttlMillis, tags, path, 0));
+    return put(key, payload, ttlMillis, tags, path, 0);
+  }
+
+  @Override
+  public boolean put(String key, byte[] payload, long ttlMillis, Set<String> tags, String path, long requestTimeMillis) {
+    entries.put(key, new Stored(payload, ttlMillis, tags, path, 0, requestTimeMillis));
     return true;
   }
 
@@ -57,7 +63,7 @@ final class FakeSharedStore implements SharedStore {
       if (match) {
         n++;
         if (purge.soft()) {
-          e.setValue(new Stored(s.payload(), s.ttlMillis(), s.tags(), s.path(), 1));
+          e.setValue(new Stored(s.payload(), s.ttlMillis(), s.tags(), s.path(), 1, s.requestTime()));
         } else {
           entries.remove(e.getKey());
         }

@@ -26,7 +26,7 @@ class SharedTierTest extends EngineFixture {
   private static final Executor VIRTUAL = r -> Thread.ofVirtual().start(r);
   private final FakeSharedStore store = new FakeSharedStore();
   private final List<Purge> published = new CopyOnWriteArrayList<>();
-  private DefaultCacheEngine other;
+  private final List<DefaultCacheEngine> others = new CopyOnWriteArrayList<>();
 
   private void attach(DefaultCacheEngine e) {
     e.attachFleet(store, p -> {
@@ -37,16 +37,15 @@ class SharedTierTest extends EngineFixture {
 
   /** A second replica sharing the store, clock and origin. */
   private DefaultCacheEngine other(CompiledConfig config) {
-    other = new DefaultCacheEngine(config, clock, registry);
+    DefaultCacheEngine other = new DefaultCacheEngine(config, clock, registry);
+    others.add(other);
     attach(other);
     return other;
   }
 
   @AfterEach
-  void closeOther() {
-    if (other != null) {
-      other.close();
-    }
+  void closeOthers() {
+    others.forEach(DefaultCacheEngine::close);
   }
 
   private void awaitStored(int n) throws InterruptedException {
@@ -72,6 +71,26 @@ class SharedTierTest extends EngineFixture {
     assertThat(origin.calls()).isEqualTo(1);
     assertThat(b.tryServeFromMemory(Requests.get("/a"))).isPresent();
     assertThat(registry.find("cachemesh.requests").tag("tier", "shared").tag("result", "hit").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void sharedHitLargerThanTheMemoryTiersMaxObjectSizeIsServedButNeverFillsMemory() throws Exception {
+    attach(engine);
+    String kib = "x".repeat(1024);
+    origin.reply(200, kib, "Cache-Control", "max-age=60");
+    get("/a");
+    awaitStored(1);
+    DefaultCacheEngine small = other(Policies.compile("defaults:\n  ttl: 60s\ntiers:\n  memory:\n    maxObjectSize: \"512\"\n"));
+
+    CacheResponse first = small.handle(Requests.get("/a"), origin);
+    CacheResponse second = small.handle(Requests.get("/a"), origin);
+
+    assertThat(body(first)).isEqualTo(kib);
+    assertThat(status(first)).contains("detail=shared");
+    assertThat(status(second)).contains("detail=shared");
+    assertThat(small.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+    assertThat(small.memory().weightedSizeBytes()).isZero();
+    assertThat(origin.calls()).isEqualTo(1);
   }
 
   @Test
@@ -270,8 +289,61 @@ class SharedTierTest extends EngineFixture {
   void gapDropsTheMemoryTier() {
     get("/a");
 
-    engine.dropMemory();
+    engine.brokerGap();
 
     assertThat(engine.tryServeFromMemory(Requests.get("/a"))).isEmpty();
+  }
+
+  /**
+   * Every replica missed an event (trimmed away), so no one removed /a from the shared tier: after
+   * their gaps, the old shared copy is a miss for both; the first refetch overwrites it and the
+   * other replica is then served that one from the shared tier.
+   */
+  @Test
+  void afterABrokerGapSharedEntriesRequestedBeforeItAreMissesUntilARefetchOverwritesThem() throws Exception {
+    attach(engine);
+    origin.reply(200, "v1", "Cache-Control", "max-age=60");
+    get("/a");
+    awaitStored(1);
+    String key = store.entries.keySet().iterator().next();
+    long firstRequest = store.entries.get(key).requestTime();
+    DefaultCacheEngine b = other(engine.config());
+    DefaultCacheEngine c = other(engine.config());
+    clock.advanceSeconds(1);
+    b.brokerGap();
+    c.brokerGap();
+    origin.reply(200, "v2", "Cache-Control", "max-age=60");
+
+    assertThat(b.inspect(Requests.get("/a"))).isEmpty();
+    CacheResponse refetched = b.handle(Requests.get("/a"), origin);
+    assertThat(body(refetched)).isEqualTo("v2");
+    assertThat(status(refetched)).contains("fwd=uri-miss");
+    SidecarFixture.await("refetched entry written", Duration.ofSeconds(5),
+        () -> store.entries.get(key).requestTime() > firstRequest);
+    CacheResponse fromShared = c.handle(Requests.get("/a"), origin);
+
+    assertThat(body(fromShared)).isEqualTo("v2");
+    assertThat(status(fromShared)).contains("detail=shared");
+    assertThat(origin.calls()).isEqualTo(2);
+    assertThat(registry.find("cachemesh.shared.gap.misses").counters().stream().mapToDouble(m -> m.count()).sum())
+        .isGreaterThanOrEqualTo(1.0);
+  }
+
+  @Test
+  void aSharedEntryWithoutARequestTimeIsServedUntilAGapAndThenTakenAsOlder() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+    String key = store.entries.keySet().iterator().next();
+    FakeSharedStore.Stored written = store.entries.get(key);
+    store.put(key, written.payload(), written.ttlMillis(), written.tags(), written.path());
+    DefaultCacheEngine noGap = other(engine.config());
+    DefaultCacheEngine gapped = other(engine.config());
+
+    gapped.brokerGap();
+
+    assertThat(status(noGap.handle(Requests.get("/a"), origin))).contains("detail=shared");
+    assertThat(status(gapped.handle(Requests.get("/a"), origin))).contains("fwd=uri-miss");
+    assertThat(origin.calls()).isEqualTo(2);
   }
 }

@@ -37,11 +37,12 @@ class FleetFaultsIT {
   private final AtomicInteger version = new AtomicInteger(1);
   private FleetHarness fleet;
   private TcpRelay relay;
+  private final List<TcpRelay> relays = new ArrayList<>();
 
   @AfterEach
   void stop() throws Exception {
-    if (relay != null) {
-      relay.close();
+    for (TcpRelay r : relays) {
+      r.close();
     }
     if (fleet != null) {
       fleet.close();
@@ -125,16 +126,43 @@ class FleetFaultsIT {
 
   private void startWithThirdReplicaBehindRelay() throws Exception {
     start(2);
-    relay = new TcpRelay(fleet.redis.port());
+    relay = relayed();
     fleet.addSidecar(relay.url());
-    fleet.awaitConsumers();
-    // Every replica positioned on a real event: on Redis 6 (no entries-added), resuming from "0-0"
-    // past a first entry would be taken as a gap.
-    publishTagPurge(fleet.get(0), "nothing");
-    SidecarFixture.await("first event applied", PROPAGATION_BOUND, () -> FleetHarness.uncheckedMetric(
-        fleet.get(2), "cachemesh_broker_events_total", "result=\"applied\"") >= 1.0);
+    positionEveryReplicaOnAnEvent();
     fleet.warm("/products/1");
     fleet.warm("/products/2");
+  }
+
+  private TcpRelay relayed() throws Exception {
+    TcpRelay r = new TcpRelay(fleet.redis.port());
+    relays.add(r);
+    return r;
+  }
+
+  /** On Redis 6 (no entries-added), resuming from "0-0" past a first entry would be taken as a gap. */
+  private void positionEveryReplicaOnAnEvent() throws Exception {
+    fleet.awaitConsumers();
+    publishTagPurge(fleet.get(0), "nothing");
+    for (SidecarFixture s : fleet.sidecars) {
+      SidecarFixture.await("first event applied", PROPAGATION_BOUND, () -> FleetHarness.uncheckedMetric(
+          s, "cachemesh_broker_events_total", "result=\"applied\"") >= 1.0);
+    }
+  }
+
+  /** An application's XADD while every replica is away, then the stream trimmed past it before they return. */
+  private void eventTrimmedWhileEveryoneWasAway(String tag) throws Exception {
+    for (TcpRelay r : relays) {
+      r.cut();
+    }
+    try (Jedis raw = new Jedis("127.0.0.1", fleet.redis.port())) {
+      raw.xadd(BrokerKeys.events(POLICY), StreamEntryID.NEW_ENTRY, Map.of("v", "1", "tags", tag, "origin", "django"));
+      raw.xtrim(BrokerKeys.events(POLICY), XTrimParams.xTrimParams().maxLen(0));
+      raw.xadd(BrokerKeys.events(POLICY), StreamEntryID.NEW_ENTRY, Map.of("v", "1", "tags", "product:99", "origin", "test"));
+    }
+    version.set(2);
+    for (TcpRelay r : relays) {
+      r.restore();
+    }
   }
 
   @Test
@@ -154,6 +182,40 @@ class FleetFaultsIT {
     assertThat(metric(cutOff, "cachemesh_broker_disconnects_total")).isGreaterThanOrEqualTo(1.0);
   }
 
+  /**
+   * No replica applied the event, so no one removed /products/1 from Redis: after their gaps, the
+   * shared copy (requested before them) is a miss for each, and the first refetch replaces it.
+   */
+  @Test
+  void streamTrimmedPastEveryReplicaLeavesNoStaleSharedHitAfterTheGap() throws Exception {
+    fleet = new FleetHarness(0);
+    fleet.origin.route("/products/", (ex, body) -> TestOrigin.respond(ex, 200, "text/plain",
+        ("v" + version.get() + " " + ex.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8)));
+    fleet.addSidecar(relayed().url());
+    fleet.addSidecar(relayed().url());
+    positionEveryReplicaOnAnEvent();
+    fleet.warm("/products/1");
+
+    eventTrimmedWhileEveryoneWasAway("product:1");
+
+    for (SidecarFixture s : fleet.sidecars) {
+      SidecarFixture.await("gap detected", Duration.ofSeconds(10),
+          () -> FleetHarness.uncheckedMetric(s, "cachemesh_broker_gaps_total") >= 1.0);
+    }
+    // Reading through inspect until the shared copy is refused proves the replica reaches Redis again.
+    SidecarFixture.await("old shared copy read as a miss", Duration.ofSeconds(10), () -> {
+      FleetHarness.uncheckedInspect(fleet.get(1), "/products/1");
+      return FleetHarness.uncheckedMetric(fleet.get(1), "cachemesh_shared_gap_misses_total") >= 1.0;
+    });
+    Reply refetched = fleet.get(1, "/products/1");
+    assertThat(refetched.body()).isEqualTo("v2 /products/1");
+    assertThat(refetched.cacheStatus()).contains("fwd=");
+    FleetHarness.awaitSharedWrites(fleet.get(1), 1);
+    Reply other = fleet.get(0, "/products/1");
+    assertThat(other.body()).isEqualTo("v2 /products/1");
+    assertThat(other.cacheStatus()).contains("detail=shared");
+  }
+
   @Test
   void replicaCutOffPastTheStreamsRetentionDropsItsMemoryTier() throws Exception {
     startWithThirdReplicaBehindRelay();
@@ -171,7 +233,8 @@ class FleetFaultsIT {
     SidecarFixture.await("gap detected", Duration.ofSeconds(10),
         () -> FleetHarness.uncheckedMetric(cutOff, "cachemesh_broker_gaps_total") >= 1.0);
     assertThat(inspect(cutOff, "/products/1").statusCode()).isEqualTo(404);
-    assertThat(compact(inspect(cutOff, "/products/2").body())).contains("\"tier\":\"shared\"");
+    // Redis still holds /products/2, but it was requested before the gap: no longer trusted here.
+    assertThat(inspect(cutOff, "/products/2").statusCode()).isEqualTo(404);
     assertThat(fleet.get(2, "/products/1").body()).isEqualTo("v2 /products/1");
   }
 }

@@ -136,6 +136,17 @@ class RedisSharedStoreIT {
         .isEqualTo(1.0);
   }
 
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void aHitCarriesItsRequestTimeAndAnEntryWithoutOneReadsAsOldest(Topology topology) {
+    RedisSharedStore store = store(topology, newPolicy(), Clock.systemUTC());
+    store.put("GET|/a", bytes("a"), 60_000, Set.of(), "/a", 1_234);
+
+    assertThat(store.get("GET|/a")).hasValueSatisfying(hit -> assertThat(hit.requestTimeMillis()).isEqualTo(1_234));
+    connect(topology).client().hdel(bytes(store.redisKey("GET|/a")), bytes("t"));
+    assertThat(store.get("GET|/a")).hasValueSatisfying(hit -> assertThat(hit.requestTimeMillis()).isZero());
+  }
+
   static Stream<Arguments> softPurgesByEventTime() {
     return Stream.of(Topology.values()).flatMap(t -> Stream.of(
         Arguments.of(t, new Purge(Kind.TAG, List.of("list"), true, 2_000)),
@@ -286,6 +297,22 @@ class RedisSharedStoreIT {
 
     assertThat(large).isEqualTo(small);
     assertThat(small).isLessThan(40);
+  }
+
+  /** Every replica applies every event: the second and later purges of a tag find nothing and must stay cheap. */
+  @Test
+  void purgingATagThatIsAlreadyGoneIsOneRedisCommand() {
+    RedisSharedStore store = store(Topology.STANDALONE, newPolicy(), Clock.systemUTC());
+    store.put("GET|/a", bytes("x"), 60_000, Set.of("product:1"), "/a");
+    Purge purge = new Purge(Kind.TAG, List.of("product:1"), false);
+    assertThat(store.purge(purge)).isEqualTo(1);
+    try (Jedis admin = new Jedis("127.0.0.1", redis.standalone().port())) {
+      long before = totalCalls(admin);
+
+      assertThat(store.purge(purge)).isZero();
+
+      assertThat(totalCalls(admin) - before - 1).as("commands, including those inside scripts").isEqualTo(1);
+    }
   }
 
   /** Redis commands (including those run inside scripts) executed by tag, path and prefix purges of 3 entries. */
