@@ -279,17 +279,18 @@ public final class InvalidationConsumer implements AutoCloseable {
   }
 
   private void gap(String reason) {
-    gaps.computeIfAbsent(reason, r -> Counter.builder("cachemesh.broker.gaps")
-        .description("Times this replica may have missed invalidations and dropped its memory tier")
-        .tag("policy", policy.toString())
-        .tag("reason", r)
-        .register(registry)).increment();
     LOG.warn("event=broker_gap policy={} reason={} lastId={}", policy, reason, lastAppliedId());
     try {
       onGap.run();
     } catch (RuntimeException e) {
       LOG.warn("event=broker_gap_handler_failed policy={} error=\"{}\"", policy, e.toString());
     }
+    // Counted once the memory tier is dropped, so whoever sees the count also sees the drop.
+    gaps.computeIfAbsent(reason, r -> Counter.builder("cachemesh.broker.gaps")
+        .description("Times this replica may have missed invalidations and dropped its memory tier")
+        .tag("policy", policy.toString())
+        .tag("reason", r)
+        .register(registry)).increment();
   }
 
   private void await(Duration delay) {

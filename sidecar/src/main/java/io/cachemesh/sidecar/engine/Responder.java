@@ -37,7 +37,7 @@ final class Responder {
    * 13.2.2: 304 when the client's copy is current, 412 when If-Match or If-Unmodified-Since fails;
    * any other status ignores them, 13.2.1); then, for a stored 200, a single byte Range whose
    * If-Range (if any) holds is served as 206, or 416 when it lies past the end (see
-   * {@link ByteRanges}); no body for HEAD, whose headers are those the GET would get (206 included).
+   * {@link ByteRanges}); no body for HEAD, which ignores Range (RFC 9110 14.2) and gets the whole 200's headers.
    */
   CacheResponse respond(Exchange c, StoredResponse e, long now, String cacheStatus, boolean fromCache) {
     long ageSeconds = e.ageMillis(now) / 1000;
@@ -53,7 +53,8 @@ final class Responder {
       int status = precondition == Conditionals.Result.NOT_MODIFIED ? 304 : 412;
       return new CacheResponse(status, clientHeaders(c, new HeaderList(fields), cacheStatus, ageSeconds, true), EMPTY, null, null);
     }
-    ByteRanges.Selection range = e.status() == 200 && Conditionals.ifRangeHolds(c.request.headers(), e.headers())
+    // RFC 9110 14.2: Range applies to GET only, so HEAD describes the whole representation.
+    ByteRanges.Selection range = !c.head && e.status() == 200 && Conditionals.ifRangeHolds(c.request.headers(), e.headers())
         ? ByteRanges.select(c.request.headers().all("Range"), e.body().length) : WHOLE;
     return switch (range) {
       case ByteRanges.Part part -> {

@@ -36,8 +36,8 @@
  *       {@code bytes *}/length; several ranges, a malformed Range, a failed If-Range (strong ETag or
  *       exact Last-Modified) or a stored status other than 200 get the whole response (RFC 9110
  *       14.2 lets a server ignore Range), see {@link io.cachemesh.sidecar.semantics.ByteRanges}.
- *       HEAD gets the headers of the GET, 206 included (nginx does the same; RFC 9110 14.2 would
- *       have HEAD ignore Range). A 206 from the origin is never stored. Responses not stored
+ *       HEAD ignores Range (RFC 9110 14.2 defines it for GET only; nginx answers HEAD with a
+ *       206, we follow the RFC). A 206 from the origin is never stored. Responses not stored
  *       (uncacheable, over {@code maxObjectSize}, hit-for-miss) reach the client whole; bypassed
  *       requests forward Range untouched.
  *   <li>Entries are dropped (not just stale) once neither fresh, nor within a stale window, nor
