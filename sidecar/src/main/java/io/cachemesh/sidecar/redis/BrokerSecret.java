@@ -39,11 +39,13 @@ public record BrokerSecret(RedisEndpoint endpoint, byte[] hmacKey) {
 
   /** Reads the mounted Secret directory. @throws IllegalArgumentException naming the missing or bad file */
   public static BrokerSecret read(Path directory) {
-    String url = readText(directory, "url", true);
-    String username = readText(directory, "username", false);
-    String password = readText(directory, "password", false);
+    Path version = currentVersion(directory);
+    String url = readText(version, "url", true);
+    String username = readText(version, "username", false);
+    String password = readText(version, "password", false);
+    // The CA keeps the stable path: the TLS client re-reads it on reconnect, after old versions are gone.
     Path ca = directory.resolve("ca.crt");
-    String hmac = readText(directory, "hmacKey", true);
+    String hmac = readText(version, "hmacKey", true);
     RedisEndpoint endpoint = RedisEndpoint.parse(url, username, password, Files.isRegularFile(ca) ? ca : null);
     return new BrokerSecret(endpoint, hmacKeyBytes(hmac));
   }
@@ -77,6 +79,23 @@ public record BrokerSecret(RedisEndpoint endpoint, byte[] hmacKey) {
       }
     }
     return trimmed.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The directory the kubelet's {@code ..data} link points to now, so that every file comes from one
+   * version: read through the per-file links, a rotation between two reads would pair the old url
+   * with the new key. A directory without that link (not a Secret volume) is read as it is.
+   */
+  private static Path currentVersion(Path directory) {
+    Path data = directory.resolve("..data");
+    if (!Files.isSymbolicLink(data)) {
+      return directory;
+    }
+    try {
+      return data.toRealPath();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("..data: cannot be resolved: " + e.getMessage());
+    }
   }
 
   private static String readText(Path directory, String name, boolean required) {

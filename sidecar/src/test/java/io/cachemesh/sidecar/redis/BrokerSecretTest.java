@@ -31,6 +31,26 @@ class BrokerSecretTest {
   }
 
   @Test
+  void aSecretVolumeIsReadFromTheVersionItsDataLinkNamesSoARotationNeverPairsOldAndNewFiles() throws IOException {
+    Path old = Files.createDirectory(dir.resolve("..2026_11_23_1"));
+    Files.writeString(old.resolve("url"), "redis://old:6379");
+    Files.writeString(old.resolve("hmacKey"), "old-hmac-key-0123456789");
+    Path current = Files.createDirectory(dir.resolve("..2026_11_23_2"));
+    Files.writeString(current.resolve("url"), "redis://new:6379");
+    Files.writeString(current.resolve("hmacKey"), "new-hmac-key-0123456789");
+    Files.createSymbolicLink(dir.resolve("..data"), current.getFileName());
+    // As a reader sees it mid-swap: the per-file links still lead to the old version.
+    Files.createSymbolicLink(dir.resolve("url"), old.getFileName().resolve("url"));
+    Files.createSymbolicLink(dir.resolve("hmacKey"), Path.of("..data", "hmacKey"));
+
+    BrokerSecret secret = BrokerSecret.read(dir);
+
+    assertThat(secret.endpoint().toString()).isEqualTo("redis://new:6379");
+    assertThat(new String(secret.hmacKey(), StandardCharsets.UTF_8)).isEqualTo("new-hmac-key-0123456789");
+    assertThat(secret.endpoint().caFile()).isNull();
+  }
+
+  @Test
   void aMissingFileIsNamed() throws IOException {
     Files.writeString(dir.resolve("url"), "redis://h:1");
 
