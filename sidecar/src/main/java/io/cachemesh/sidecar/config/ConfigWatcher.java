@@ -115,7 +115,7 @@ public final class ConfigWatcher implements AutoCloseable {
     }
     CompiledConfig config;
     try {
-      config = io.cachemesh.api.compiled.ConfigJson.read(content);
+      config = CompiledConfigReader.read(content);
     } catch (IOException | RuntimeException e) {
       failures.increment();
       LOG.warn("event=config_rejected file={} reason=\"{}\" action=keep_last_good hash={}", file,
