@@ -222,11 +222,11 @@ public final class CompiledConfigReader {
     private static String kind(Object value) {
       return switch (value) {
         case null -> "null";
-        case Map<?, ?> m -> "an object";
-        case List<?> l -> "an array";
-        case String s -> "a string";
-        case Long l -> "a number";
-        case Boolean b -> "a boolean";
+        case Map<?, ?> _ -> "an object";
+        case List<?> _ -> "an array";
+        case String _ -> "a string";
+        case Long _ -> "a number";
+        case Boolean _ -> "a boolean";
         default -> value.getClass().getSimpleName();
       };
     }

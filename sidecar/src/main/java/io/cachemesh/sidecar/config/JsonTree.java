@@ -13,8 +13,8 @@ import java.util.Map;
  * and {@code null}. Only integers are accepted as numbers, since the config has no other kind.
  *
  * <p>Why not Jackson: building Jackson's record deserializers is most of an injected sidecar's
- * start (0.4 s of CPU before the first request, even with every class in the AOT cache); this
- * reads the bench config in well under a millisecond once warm.
+ * start (0.4 s on the main thread before the first request, even with every class in the AOT
+ * cache).
  */
 final class JsonTree {
   /** Deeper than any compiled config, shallow enough that recursion cannot exhaust the stack. */
