@@ -7,6 +7,10 @@
 #   sidecar/aot/train.sh [out.aot]          # default sidecar/target/sidecar.aot; SIDECAR_JAR=... for another jar
 #   java -XX:AOTCache=sidecar/target/sidecar.aot <same JVM flags> -jar sidecar/target/sidecar.jar ...
 #
+# MODE=config trains the injected mode (--config, what pods run): the compiled JSON is CONFIG, or
+# else fetched from a first, untrained standalone run (GET /config of the admin listener). A cache
+# trained in one mode also works in the other, with fewer of its classes and profiles used.
+#
 # The cache is only used by the same JDK build, the same jar (path and mtime) and compatible JVM
 # flags (GC, compact headers): train with the flags you run with (SIDECAR_JAVA_OPTS).
 set -euo pipefail
@@ -31,21 +35,40 @@ wait_http() { for _ in $(seq 1 3000); do curl -sf -o /dev/null "$1" && return 0;
 PIDS+=($!)
 wait_http "http://127.0.0.1:$ORIGIN_PORT/1k"
 
-# shellcheck disable=SC2086
-"$JAVA" $SIDECAR_JAVA_OPTS -XX:AOTCacheOutput="$OUT" -jar "$JAR" \
-  --policy "$ROOT/e2e/bench/bench-policy.yaml" --upstream "http://127.0.0.1:$ORIGIN_PORT" \
-  --listen "127.0.0.1:$PROXY_PORT" --ops-listen "127.0.0.1:$OPS_PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
-  >"$WORK/sidecar.log" 2>&1 &
-SIDECAR=$!
-PIDS+=("$SIDECAR")
-wait_http "http://127.0.0.1:$OPS_PORT/ready"
+# $1: JVM options, then the config source
+start_sidecar() {
+  # shellcheck disable=SC2086
+  "$JAVA" $SIDECAR_JAVA_OPTS $1 -jar "$JAR" "${@:2}" --upstream "http://127.0.0.1:$ORIGIN_PORT" \
+    --listen "127.0.0.1:$PROXY_PORT" --ops-listen "127.0.0.1:$OPS_PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
+    >"$WORK/sidecar.log" 2>&1 &
+  SIDECAR=$!
+  PIDS+=("$SIDECAR")
+  wait_http "http://127.0.0.1:$OPS_PORT/ready"
+}
+SRC=(--policy "$ROOT/e2e/bench/bench-policy.yaml")
+if [ "${MODE:-policy}" = config ]; then
+  CONFIG=${CONFIG:-}
+  if [ -z "$CONFIG" ]; then
+    start_sidecar "" "${SRC[@]}"
+    CONFIG="$WORK/config.json"
+    curl -sf -o "$CONFIG" "http://127.0.0.1:$ADMIN_PORT/config"
+    kill -TERM "$SIDECAR"
+    wait "$SIDECAR" || true
+  fi
+  SRC=(--config "$CONFIG")
+fi
+start_sidecar "-XX:AOTCacheOutput=$OUT" "${SRC[@]}"
 for _ in $(seq 1 200); do
   for route in /1k /32k /nostore; do curl -s -o /dev/null "http://127.0.0.1:$PROXY_PORT$route"; done
 done
 curl -s -o /dev/null -I "http://127.0.0.1:$PROXY_PORT/1k"
 curl -s -o /dev/null -H 'If-None-Match: "x"' "http://127.0.0.1:$PROXY_PORT/1k"
-curl -s -o /dev/null -X POST "http://127.0.0.1:$ADMIN_PORT/purge?kind=path&value=/1k"
-curl -s -o /dev/null "http://127.0.0.1:$ADMIN_PORT/config"
+# Injected: no admin requests, whose Jackson writer (500 classes) would otherwise be in the cache and
+# loaded at every start; the first admin request of a pod loads it instead.
+if [ "${MODE:-policy}" != config ]; then
+  curl -s -o /dev/null -X POST "http://127.0.0.1:$ADMIN_PORT/purge?kind=path&value=/1k"
+  curl -s -o /dev/null "http://127.0.0.1:$ADMIN_PORT/config"
+fi
 curl -s -o /dev/null "http://127.0.0.1:$OPS_PORT/metrics"
 curl -s -o /dev/null "http://127.0.0.1:$OPS_PORT/healthz"
 kill -TERM "$SIDECAR"

@@ -2,7 +2,6 @@ package io.cachemesh.sidecar.config;
 
 import io.cachemesh.api.CachePolicy;
 import io.cachemesh.api.compiled.CompiledConfig;
-import io.cachemesh.api.compiled.ConfigJson;
 import io.cachemesh.api.compiled.PolicyCompiler;
 import io.cachemesh.api.validation.InvalidPolicyException;
 import io.cachemesh.api.yaml.PolicyYaml;
@@ -22,6 +21,6 @@ public final class ConfigFiles {
 
   /** @throws IOException naming what is wrong (missing, unreadable, bad JSON, wrong hash or schema) */
   public static CompiledConfig readCompiled(Path file) throws IOException {
-    return ConfigJson.read(Files.readAllBytes(file));
+    return CompiledConfigReader.read(Files.readAllBytes(file));
   }
 }

@@ -59,7 +59,12 @@ public final class ConfigWatcher implements AutoCloseable {
         .register(registry);
   }
 
-  /** Reads the file now; then watches it on a virtual thread. */
+  /** Reads the file now, so that a sidecar under construction has its config before it listens. */
+  public void load() {
+    check();
+  }
+
+  /** Reads the file now (unchanged since {@link #load}: nothing to do); then watches it on a virtual thread. */
   public void start() {
     check();
     try {
@@ -115,7 +120,7 @@ public final class ConfigWatcher implements AutoCloseable {
     }
     CompiledConfig config;
     try {
-      config = io.cachemesh.api.compiled.ConfigJson.read(content);
+      config = CompiledConfigReader.read(content);
     } catch (IOException | RuntimeException e) {
       failures.increment();
       LOG.warn("event=config_rejected file={} reason=\"{}\" action=keep_last_good hash={}", file,
