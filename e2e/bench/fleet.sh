@@ -232,10 +232,13 @@ reconcile() {
   local classpath="$ROOT/e2e/target/bench-classpath.txt"
   if [ ! -s "$classpath" ]; then
     # The mock API server's libraries (test scope of e2e), resolved by Maven once and cached (with
-    # `compile` so that the reactor resolves the project's own modules; they are left out anyway).
-    (cd "$ROOT" && ./mvnw -B -q -pl e2e -am compile dependency:build-classpath -Dmdep.includeScope=test \
-      -DexcludeGroupIds=io.cachemesh -Dmdep.outputFile="$classpath" 2>&1) | { grep -v '^WARNING' || true; }
-    [ -s "$classpath" ] || { echo "could not resolve the e2e test classpath with Maven" >&2; return 1; }
+    # `package` so that the reactor resolves the project's own modules, the redis test-jar among
+    # them; they are left out anyway).
+    (cd "$ROOT" && ./mvnw -B -q -pl e2e -am package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
+      -DexcludeGroupIds=io.cachemesh -Dmdep.outputFile="$classpath.tmp" 2>&1) | { grep -v '^WARNING' || true; }
+    # Every module of the reactor writes that file; only a build that reached e2e leaves e2e's.
+    [ "${PIPESTATUS[0]}" -eq 0 ] && [ -s "$classpath.tmp" ] && mv "$classpath.tmp" "$classpath" \
+      || { echo "could not resolve the e2e test classpath with Maven" >&2; return 1; }
   fi
   "$JAVA" -XX:+UseSerialGC -Xmx512m -cp "$ROOT/e2e/target/test-classes:$(cat "$classpath")" \
     io.cachemesh.e2e.harness.MockApiServerMain "$ROOT/crds" bench >"$WORK/mock-api.log" 2>&1 &
