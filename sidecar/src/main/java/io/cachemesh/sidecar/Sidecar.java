@@ -14,6 +14,7 @@ import io.cachemesh.sidecar.metrics.Metrics;
 import io.cachemesh.sidecar.metrics.OpsServer;
 import io.cachemesh.sidecar.origin.UpstreamClient;
 import io.cachemesh.sidecar.origin.UpstreamMetrics;
+import io.cachemesh.sidecar.relay.OriginRelay;
 import io.cachemesh.sidecar.proxy.ProxyServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -44,6 +45,7 @@ public final class Sidecar implements AutoCloseable {
   private final SharedIo io;
   private final LiveEngine engine;
   private final UpstreamClient upstream;
+  private final OriginRelay relay;
   private final ProxyServer proxy;
   private final AdminServer admin;
   private final OpsServer ops;
@@ -72,8 +74,9 @@ public final class Sidecar implements AutoCloseable {
     if (initial != null) {
       engine.apply(initial);
     }
-    this.upstream = new UpstreamClient(options.upstream(), options.upstreamSettings(),
-        new UpstreamMetrics(metrics.registry()), clock);
+    UpstreamMetrics upstreamMetrics = new UpstreamMetrics(metrics.registry());
+    this.upstream = new UpstreamClient(options.upstream(), options.upstreamSettings(), upstreamMetrics, clock);
+    this.relay = new OriginRelay(options.upstream(), options.upstreamSettings(), upstreamMetrics, clock);
     this.watcher = options.config() == null ? null
         : new ConfigWatcher(options.config(), engine, options.configPoll(), metrics.registry());
     if (watcher != null) {
@@ -84,7 +87,7 @@ public final class Sidecar implements AutoCloseable {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
-    this.proxy = new ProxyServer(options.listen(), io, engine, upstream, options.limits(), metrics.registry(), virtualThreads);
+    this.proxy = new ProxyServer(options.listen(), io, engine, upstream, relay, options.limits(), metrics.registry(), virtualThreads);
     this.admin = new AdminServer(options.adminListen(), io, engine, virtualThreads);
     this.ops = new OpsServer(options.opsListen(), io, metrics.registry(), this::ready, virtualThreads);
   }
@@ -190,6 +193,7 @@ public final class Sidecar implements AutoCloseable {
       fleet.close();
     }
     upstream.close();
+    relay.close();
     io.close();
     virtualThreads.shutdownNow();
     metrics.close();

@@ -8,6 +8,7 @@ import io.cachemesh.sidecar.engine.CacheResponse;
 import io.cachemesh.sidecar.engine.Origin;
 import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.engine.PurgeResult;
+import io.cachemesh.sidecar.engine.Route;
 import io.cachemesh.sidecar.proxy.PassThroughEngine;
 import java.util.Map;
 import java.util.Optional;
@@ -89,6 +90,11 @@ public final class LiveEngine implements CacheEngine, CacheAdmin {
   @Override
   public Optional<CacheResponse> tryServeFromMemory(CacheRequest request) {
     return active.engine().tryServeFromMemory(request);
+  }
+
+  @Override
+  public Route route(CacheRequest request) {
+    return active.engine().route(request);
   }
 
   @Override

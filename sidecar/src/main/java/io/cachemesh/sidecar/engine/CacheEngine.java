@@ -16,6 +16,15 @@ public interface CacheEngine {
   Optional<CacheResponse> tryServeFromMemory(CacheRequest request);
 
   /**
+   * Called on an IO thread for every request that passed the sanity checks: served from memory,
+   * relayed to the origin without leaving the thread, or the full path. Must never block.
+   */
+  default Route route(CacheRequest request) {
+    Optional<CacheResponse> hit = tryServeFromMemory(request);
+    return hit.isPresent() ? new Route.Serve(hit.get()) : Route.FULL;
+  }
+
+  /**
    * The full path, called on a virtual thread: may block on other tiers, on a coalesced request or
    * on the origin. Never throws for origin failures: they become 502/504 or a stale response.
    */

@@ -148,6 +148,31 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     return Optional.of(hit(c, e, now));
   }
 
+  /**
+   * One admission for the IO thread's three ways: a fresh memory hit is served; a request that will
+   * not use the cache (a bypass, or a key marked {@link HitForMiss} with nothing stored) is relayed;
+   * everything else (unsafe methods, misses, stale entries, only-if-cached) takes the full path.
+   */
+  @Override
+  public Route route(CacheRequest request) {
+    Exchange c = Admission.admit(request, plan);
+    if (c.unsafe) {
+      return Route.FULL;
+    }
+    if (c.bypassReason != null) {
+      return new Route.Relay(passThrough.plan(c));
+    }
+    StoredResponse e = lookup.find(c);
+    long now = clock.millis();
+    if (e != null) {
+      return Usability.fresh(c, e, now) ? new Route.Serve(hit(c, e, now)) : Route.FULL;
+    }
+    if (hitForMiss.marked(c.fullKey) && !c.requestCc.onlyIfCached()) {
+      return new Route.Relay(upstream.relayPlan(c));
+    }
+    return Route.FULL;
+  }
+
   @Override
   public CacheResponse handle(CacheRequest request, Origin origin) {
     Exchange c = Admission.admit(request, plan);

@@ -16,17 +16,44 @@ final class PassThrough {
   }
 
   CacheResponse forward(Exchange c, Origin origin) {
-    String fwd = c.unsafe || "method".equals(c.bypassReason) ? "method" : "bypass";
-    metrics.count(c.rp.name(), "bypass", c.bypassReason, "none");
+    RelayPlan plan = plan(c);
     OriginResponse r;
     try {
       r = origin.send(c.request, HeaderList.EMPTY);
     } catch (IOException ex) {
-      int status = OriginFailures.status(ex);
-      failures.log("origin_failed", c.request, status, ex);
+      return plan.failed(ex);
+    }
+    HeaderList headers = plan.respond(r.status(), r.headers(), r.contentLength(), r.responseTimeMillis());
+    return new CacheResponse(r.status(), headers, null, null, r.body());
+  }
+
+  /** The same labels and counts for a request relayed on the IO thread. */
+  RelayPlan plan(Exchange c) {
+    return new Bypass(c);
+  }
+
+  private final class Bypass implements RelayPlan {
+    private final Exchange c;
+    private final String fwd;
+
+    Bypass(Exchange c) {
+      this.c = c;
+      this.fwd = c.unsafe || "method".equals(c.bypassReason) ? "method" : "bypass";
+    }
+
+    @Override
+    public HeaderList respond(int status, HeaderList originFields, long contentLength, long responseTimeMillis) {
+      metrics.count(c.rp.name(), "bypass", c.bypassReason, "none");
+      String cacheStatus = CacheStatus.forwarded(fwd, status, false, false, 0, c.bypassReason, c.rp.ruleParam());
+      return responder.clientHeaders(c, originFields, cacheStatus, -1, false);
+    }
+
+    @Override
+    public CacheResponse failed(IOException cause) {
+      metrics.count(c.rp.name(), "bypass", c.bypassReason, "none");
+      int status = OriginFailures.status(cause);
+      failures.log("origin_failed", c.request, status, cause);
       return responder.error(c, status, CacheStatus.forwarded(fwd, 0, false, false, 0, OriginFailures.detail(status), c.rp.ruleParam()));
     }
-    String status = CacheStatus.forwarded(fwd, r.status(), false, false, 0, c.bypassReason, c.rp.ruleParam());
-    return new CacheResponse(r.status(), responder.clientHeaders(c, r.headers(), status, -1, false), null, null, r.body());
   }
 }

@@ -101,6 +101,40 @@ final class UpstreamFetch {
     return responder.respond(c, entry, now, CacheStatus.forwarded(fwd, r.status(), true, true, entry.ttlMillis(now), null, c.rp.ruleParam()), false);
   }
 
+  /**
+   * A request for a key marked {@link HitForMiss} with nothing stored, relayed on the IO thread: the
+   * client's own conditional and Range fields go to the origin as they are (nothing is stored, so the
+   * origin may answer them), and the answer decides the mark as {@link #notStored} would: refreshed
+   * while the origin keeps saying "not storable", cleared once it says "storable", so the next request
+   * is an ordinary miss that fills the cache.
+   */
+  RelayPlan relayPlan(Exchange c) {
+    return new RelayPlan() {
+      @Override
+      public HeaderList respond(int status, HeaderList originFields, long contentLength, long responseTimeMillis) {
+        CacheControl cc = CacheControl.parse(originFields.all("Cache-Control"));
+        StoreDecision d = Storability.decide(c.rp.rule(), c.requestCc, c.authorization, c.rp.perUser(), c.request.path(),
+            status, originFields, cc, contentLength, c.plan.config.memory().maxObjectSizeBytes(), responseTimeMillis);
+        String reason = d.storable() ? "hit-for-miss" : d.reason();
+        if (d.storable()) {
+          hitForMiss.clear(c.fullKey);
+        } else if (!d.transientReason()) {
+          hitForMiss.mark(c.fullKey);
+        }
+        responder.count(c, status >= 500 ? "error" : "miss", reason, "none");
+        return responder.clientHeaders(c, originFields,
+            CacheStatus.forwarded(c.missKind, status, false, false, 0, reason, c.rp.ruleParam()), -1, false);
+      }
+
+      @Override
+      public CacheResponse failed(IOException cause) {
+        int status = OriginFailures.status(cause);
+        failures.log("origin_failed", c.request, status, cause);
+        return originFailed(c, null, c.missKind, status, OriginFailures.detail(status));
+      }
+    };
+  }
+
   /** Over {@code maxObjectSize}: what was read so far goes first, the rest streams through. */
   private CacheResponse tooLarge(Exchange c, OriginResponse r, String fwd, byte[] prefix, Flight flight) {
     hitForMiss.mark(c.fullKey);

@@ -7,8 +7,8 @@ import java.io.InputStream;
  * Decodes a chunked body (RFC 9112 7.1): hex sizes with at most 16 digits, extensions ignored,
  * trailers read and dropped, every line bounded.
  */
-final class ChunkedBody extends BlockInputStream {
-  private static final int MAX_TRAILER_BYTES = 16 * 1024;
+public final class ChunkedBody extends BlockInputStream {
+  public static final int MAX_TRAILER_BYTES = 16 * 1024;
   private final InputStream in;
   private long chunkRemaining;
   private boolean done;
@@ -55,7 +55,11 @@ final class ChunkedBody extends BlockInputStream {
 
   private long readChunkSize() throws IOException {
     HeadReader.LineReader lines = new HeadReader.LineReader(in, HeadReader.MAX_LINE);
-    String line = lines.next(false);
+    return chunkSize(lines.next(false));
+  }
+
+  /** The size a chunk-size line announces: at most 16 hex digits, then an extension or nothing. */
+  public static long chunkSize(String line) throws OriginProtocolException {
     int end = 0;
     while (end < line.length() && Character.digit(line.charAt(end), 16) >= 0) {
       end++;

@@ -54,4 +54,11 @@ public final class Forwarding {
     out.add(new Header("Via", via == null ? VIA : via + ", " + VIA));
     return new HeaderList(out);
   }
+
+  /** The origin's response fields as a proxy passes them on: hop-by-hop fields removed, Via added. */
+  public static HeaderList responseFields(HeaderList origin) {
+    HeaderList headers = HopByHop.strip(origin);
+    List<String> via = headers.all("Via");
+    return headers.with("Via", via.isEmpty() ? VIA : String.join(", ", via) + ", " + VIA);
+  }
 }

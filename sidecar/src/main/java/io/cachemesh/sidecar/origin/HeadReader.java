@@ -13,15 +13,15 @@ import java.util.List;
  * and bounded sizes. Anything else is an {@link OriginProtocolException}: a proxy that guesses at a
  * malformed response is how responses get split or smuggled.
  */
-final class HeadReader {
-  static final int MAX_LINE = 16 * 1024;
-  static final int MAX_HEAD = 64 * 1024;
+public final class HeadReader {
+  public static final int MAX_LINE = 16 * 1024;
+  public static final int MAX_HEAD = 64 * 1024;
   static final int MAX_FIELDS = 200;
 
   private HeadReader() {}
 
   /** @throws java.io.EOFException-like OriginProtocolException on garbage; IOException when the stream ends first */
-  static ResponseHead read(InputStream in) throws IOException {
+  public static ResponseHead read(InputStream in) throws IOException {
     LineReader lines = new LineReader(in, MAX_HEAD);
     String statusLine = lines.next(true);
     boolean http11;
@@ -56,7 +56,7 @@ final class HeadReader {
     return new ResponseHead(status, new io.cachemesh.sidecar.engine.HeaderList(fields), http11);
   }
 
-  static Header parseField(String line) throws OriginProtocolException {
+  public static Header parseField(String line) throws OriginProtocolException {
     char first = line.charAt(0);
     if (first == ' ' || first == '\t') {
       throw new OriginProtocolException("obsolete line folding in a header field");

@@ -1,6 +1,5 @@
 package io.cachemesh.sidecar.origin;
 
-import io.cachemesh.sidecar.engine.Header;
 import io.cachemesh.sidecar.engine.HeaderList;
 import io.cachemesh.sidecar.engine.OriginResponse;
 import java.io.ByteArrayInputStream;
@@ -14,8 +13,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
-import java.util.Locale;
 
 /**
  * A purpose-built HTTP/1.1 client for one origin: blocking sockets on virtual threads, a pool of
@@ -111,7 +108,7 @@ public final class UpstreamClient implements AutoCloseable {
     boolean anyResponseByte = false;
     try {
       c.socket.setSoTimeout((int) settings.responseTimeout().toMillis());
-      writeHead(c.out, request);
+      c.out.write(RequestHead.encode(request));
       if (request.hasBody()) {
         writeBody(c.out, request);
       }
@@ -151,133 +148,17 @@ public final class UpstreamClient implements AutoCloseable {
 
   private OriginResponse respond(UpstreamConnection c, UpstreamRequest request, ResponseHead head,
       long requestTime, long responseTime) throws IOException {
-    HeaderList headers = head.headers();
-    List<String> transferCodings = headers.all("Transfer-Encoding");
-    List<String> lengths = headers.all("Content-Length");
-    boolean reusable = head.http11() && !hasToken(headers.all("Connection"), "close");
-    boolean noBody = request.method().equals("HEAD") || head.status() == 204 || head.status() == 304;
-    InputStream framed;
-    long contentLength;
-    if (!transferCodings.isEmpty() && !lengths.isEmpty()) {
-      throw new OriginProtocolException("response has both Transfer-Encoding and Content-Length");
-    }
-    if (noBody) {
-      framed = new ByteArrayInputStream(new byte[0]);
-      contentLength = head.status() == 304 || head.status() == 204 ? 0 : parseLength(lengths);
-    } else if (!transferCodings.isEmpty()) {
-      if (!lastCodingIsChunked(transferCodings)) {
-        throw new OriginProtocolException("response Transfer-Encoding does not end in chunked: " + transferCodings);
-      }
-      framed = new ChunkedBody(c.in);
-      contentLength = -1;
-    } else if (!lengths.isEmpty()) {
-      contentLength = parseLength(lengths);
-      framed = new FixedLengthBody(c.in, contentLength);
-    } else {
-      framed = c.in;
-      contentLength = -1;
-      reusable = false;
-    }
+    ResponseFraming framing = ResponseFraming.of(request.method(), head);
+    InputStream framed = switch (framing.kind()) {
+      case NONE -> new ByteArrayInputStream(new byte[0]);
+      case CHUNKED -> new ChunkedBody(c.in);
+      case LENGTH -> new FixedLengthBody(c.in, framing.contentLength());
+      case UNTIL_CLOSE -> c.in;
+    };
     c.socket.setSoTimeout((int) settings.readTimeout().toMillis());
-    HeaderList out = withVia(io.cachemesh.sidecar.http.HopByHop.strip(headers));
-    ResponseBody body = new ResponseBody(framed, c, pool, metrics, reusable, noBody);
-    return new OriginResponse(head.status(), out, body, contentLength, requestTime, responseTime);
-  }
-
-  private static HeaderList withVia(HeaderList headers) {
-    List<String> via = headers.all("Via");
-    return headers.with("Via", via.isEmpty() ? Forwarding.VIA : String.join(", ", via) + ", " + Forwarding.VIA);
-  }
-
-  private static long parseLength(List<String> values) throws OriginProtocolException {
-    if (values.isEmpty()) {
-      return -1;
-    }
-    long length = -1;
-    for (String value : values) {
-      for (String part : value.split(",")) {
-        long parsed = parseDigits(part.trim());
-        if (length != -1 && parsed != length) {
-          throw new OriginProtocolException("conflicting Content-Length values " + values);
-        }
-        length = parsed;
-      }
-    }
-    return length;
-  }
-
-  private static long parseDigits(String s) throws OriginProtocolException {
-    if (s.isEmpty() || s.length() > 18) {
-      throw new OriginProtocolException("bad Content-Length '" + s + "'");
-    }
-    long v = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if (ch < '0' || ch > '9') {
-        throw new OriginProtocolException("bad Content-Length '" + s + "'");
-      }
-      v = v * 10 + (ch - '0');
-    }
-    return v;
-  }
-
-  private static boolean lastCodingIsChunked(List<String> values) {
-    String last = values.getLast();
-    int comma = last.lastIndexOf(',');
-    return last.substring(comma + 1).trim().equalsIgnoreCase("chunked");
-  }
-
-  private static boolean hasToken(List<String> values, String token) {
-    for (String v : values) {
-      for (String t : v.split(",")) {
-        if (t.trim().equalsIgnoreCase(token)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static void writeHead(OutputStream out, UpstreamRequest request) throws IOException {
-    StringBuilder head = new StringBuilder(512);
-    head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
-    for (Header h : request.headers().fields()) {
-      String lower = h.name().toLowerCase(Locale.ROOT);
-      if (lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("connection")) {
-        continue;
-      }
-      appendField(head, h.name(), h.value());
-    }
-    if (request.hasBody()) {
-      if (request.bodyLength() > 0) {
-        head.append("Content-Length: ").append(request.bodyLength()).append("\r\n");
-      } else {
-        head.append("Transfer-Encoding: chunked\r\n");
-      }
-    } else if (methodExpectsBody(request.method())) {
-      head.append("Content-Length: 0\r\n");
-    }
-    head.append("\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-  }
-
-  private static boolean methodExpectsBody(String method) {
-    return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
-  }
-
-  private static void appendField(StringBuilder head, String name, String value) throws OriginProtocolException {
-    for (int i = 0; i < name.length(); i++) {
-      if (!HeadReader.isTokenChar(name.charAt(i))) {
-        throw new OriginProtocolException("refusing to send a bad header field name: " + name);
-      }
-    }
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      if (ch == '\r' || ch == '\n' || ch == 0 || ch > 0xff) {
-        throw new OriginProtocolException("refusing to send a header field value with CR, LF, NUL or non-Latin-1: " + name);
-      }
-    }
-    head.append(name).append(": ").append(value).append("\r\n");
+    HeaderList out = Forwarding.responseFields(head.headers());
+    ResponseBody body = new ResponseBody(framed, c, pool, metrics, framing.reusable(), framing.kind() == ResponseFraming.Kind.NONE);
+    return new OriginResponse(head.status(), out, body, framing.contentLength(), requestTime, responseTime);
   }
 
   private static void writeBody(OutputStream out, UpstreamRequest request) throws IOException {

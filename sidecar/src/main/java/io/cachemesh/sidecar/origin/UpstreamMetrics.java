@@ -39,11 +39,11 @@ public final class UpstreamMetrics {
     }
   }
 
-  void response(int status, long nanos) {
+  public void response(int status, long nanos) {
     byClass[Math.clamp(status / 100, 1, 5)].record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
-  void error(ErrorKind kind) {
+  public void error(ErrorKind kind) {
     errors.get(kind).increment();
   }
 }

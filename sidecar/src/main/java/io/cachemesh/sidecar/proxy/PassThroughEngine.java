@@ -9,9 +9,12 @@ import io.cachemesh.sidecar.engine.HeaderList;
 import io.cachemesh.sidecar.engine.Origin;
 import io.cachemesh.sidecar.engine.OriginResponse;
 import io.cachemesh.sidecar.engine.Purge;
+import io.cachemesh.sidecar.engine.RelayPlan;
+import io.cachemesh.sidecar.engine.Route;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -38,23 +41,39 @@ public final class PassThroughEngine implements CacheEngine, CacheAdmin {
   }
 
   @Override
+  public Route route(CacheRequest request) {
+    return new Route.Relay(PLAN);
+  }
+
+  @Override
   public CacheResponse handle(CacheRequest request, Origin origin) {
     OriginResponse response;
     try {
       response = origin.send(request, HeaderList.EMPTY);
-    } catch (SocketTimeoutException e) {
-      LOG.warn("event=origin_timeout path={} reason=\"{}\"", request.path(), e.getMessage());
-      return error(504, "origin timed out");
     } catch (IOException e) {
-      LOG.warn("event=origin_error path={} reason=\"{}\"", request.path(), e.getMessage());
-      return error(502, "origin unreachable or sent an invalid response");
+      return PLAN.failed(e);
     }
-    // RFC 9211: each cache on the path adds its entry in front of those of the caches behind it.
-    java.util.List<String> behind = response.headers().all("Cache-Status");
-    HeaderList headers = response.headers().with("Cache-Status",
-        behind.isEmpty() ? CACHE_STATUS : CACHE_STATUS + ", " + String.join(", ", behind));
+    HeaderList headers = PLAN.respond(response.status(), response.headers(), response.contentLength(), response.responseTimeMillis());
     return new CacheResponse(response.status(), headers, null, null, response.body());
   }
+
+  /** Labels what passes through; nothing here is counted (no policy, so no rule to count under). */
+  private static final RelayPlan PLAN = new RelayPlan() {
+    @Override
+    public HeaderList respond(int status, HeaderList originFields, long contentLength, long responseTimeMillis) {
+      // RFC 9211: each cache on the path adds its entry in front of those of the caches behind it.
+      List<String> behind = originFields.all("Cache-Status");
+      return originFields.with("Cache-Status",
+          behind.isEmpty() ? CACHE_STATUS : String.join(", ", behind) + ", " + CACHE_STATUS);
+    }
+
+    @Override
+    public CacheResponse failed(IOException cause) {
+      LOG.warn("event=origin_error reason=\"{}\"", cause.getMessage());
+      return cause instanceof SocketTimeoutException
+          ? error(504, "origin timed out") : error(502, "origin unreachable or sent an invalid response");
+    }
+  };
 
   static CacheResponse error(int status, String text) {
     return new CacheResponse(status,

@@ -4,6 +4,7 @@ import io.cachemesh.sidecar.engine.CacheEngine;
 import io.cachemesh.sidecar.http.HostPort;
 import io.cachemesh.sidecar.http.SharedIo;
 import io.cachemesh.sidecar.origin.UpstreamClient;
+import io.cachemesh.sidecar.relay.OriginRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
@@ -20,7 +21,8 @@ import org.xnio.Options;
  * <ol>
  *   <li>graceful shutdown: counts requests in flight, refuses new ones once stopping;
  *   <li>{@link RequestSanityHandler}: malformed or ambiguous requests get a 4xx here and go no further;
- *   <li>{@link FastPathHandler}: a memory hit is written on the IO thread;
+ *   <li>{@link FastPathHandler}: a memory hit is written on the IO thread, a request the cache will
+ *       not store is relayed to the origin from it ({@link OriginRelay});
  *   <li>{@link DispatchHandler}: onto a virtual thread;
  *   <li>{@link EngineHandler}: the engine's full path with the origin, then {@link ResponseWriter}.
  * </ol>
@@ -32,11 +34,11 @@ public final class ProxyServer implements AutoCloseable {
   private final Undertow server;
   private final GracefulShutdownHandler shutdown;
 
-  public ProxyServer(HostPort listen, SharedIo io, CacheEngine engine, UpstreamClient upstream, ProxyLimits limits,
+  public ProxyServer(HostPort listen, SharedIo io, CacheEngine engine, UpstreamClient upstream, OriginRelay relay, ProxyLimits limits,
       MeterRegistry registry, ExecutorService virtualThreads) {
     HttpHandler chain =
         new RequestSanityHandler(limits.maxRequestBody(), registry,
-            new FastPathHandler(engine,
+            new FastPathHandler(engine, relay,
                 new DispatchHandler(virtualThreads,
                     new EngineHandler(engine, upstream))));
     this.shutdown = new GracefulShutdownHandler(chain);

@@ -22,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * a large object never sits whole in memory; it flushes whenever the origin pauses, so a trickling
  * stream reaches the client as it comes.
  */
-final class ResponseWriter {
+public final class ResponseWriter {
   private static final Logger LOG = LoggerFactory.getLogger(ResponseWriter.class);
   private static final int COPY_BUFFER = 16 * 1024;
 
   private ResponseWriter() {}
 
-  static void writeFromIoThread(HttpServerExchange exchange, CacheResponse response) {
+  public static void writeFromIoThread(HttpServerExchange exchange, CacheResponse response) {
     head(exchange, response, response.body().length);
     exchange.getResponseSender().send(ByteBuffer.wrap(response.body()));
   }
@@ -100,7 +100,7 @@ final class ResponseWriter {
    * written (except for HEAD, which keeps the representation's); -1 keeps the origin's length or
    * lets Undertow chunk.
    */
-  private static void head(HttpServerExchange exchange, CacheResponse response, long bufferedLength) {
+  public static void head(HttpServerExchange exchange, CacheResponse response, long bufferedLength) {
     int status = response.status();
     exchange.setStatusCode(status);
     HeaderMap out = exchange.getResponseHeaders();
