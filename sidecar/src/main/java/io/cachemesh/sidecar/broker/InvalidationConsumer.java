@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamInfo;
 
 /**
  * Applies a policy's invalidation stream to this replica, on one platform thread.
@@ -252,19 +251,13 @@ public final class InvalidationConsumer implements AutoCloseable {
   }
 
   private String currentLastId(UnifiedJedis r) {
-    try {
-      return r.xinfoStream(stream).getLastGeneratedId().toString();
-    } catch (JedisDataException noSuchKey) {
-      return START;
-    }
+    return StreamState.read(r, stream).map(StreamState::lastGeneratedId).orElse(START);
   }
 
   /** Whether anything after {@code last} may have been lost; see the class comment. */
   private void checkGap(UnifiedJedis r, String last) {
-    StreamInfo info;
-    try {
-      info = r.xinfoStream(stream);
-    } catch (JedisDataException noSuchKey) {
+    Optional<StreamState> read = StreamState.read(r, stream);
+    if (read.isEmpty()) {
       if (!START.equals(last)) {
         gap("stream_missing");
         lastId = START;
@@ -272,7 +265,8 @@ public final class InvalidationConsumer implements AutoCloseable {
       }
       return;
     }
-    String generated = info.getLastGeneratedId().toString();
+    StreamState info = read.get();
+    String generated = info.lastGeneratedId();
     if (StreamIds.compare(generated, last) < 0) {
       gap("stream_reset");
       lastId = generated;
@@ -282,37 +276,14 @@ public final class InvalidationConsumer implements AutoCloseable {
     String since = StreamIds.compare(gapCoveredTo, last) > 0 ? gapCoveredTo : last;
     // Redis 7 records the highest deleted id (XDEL); trimming shows as a first entry past our id.
     // The latter is conservative: it also fires when exactly our own last entry was trimmed.
-    boolean deletedPast = streamId(info.getStreamInfo().get("max-deleted-entry-id"))
-        .map(deleted -> StreamIds.compare(deleted, since) > 0)
-        .orElse(false);
+    boolean deletedPast = info.maxDeletedId().map(deleted -> StreamIds.compare(deleted, since) > 0).orElse(false);
     // Redis 7 also counts every entry ever added: when none was ever removed, a first entry past our
     // id is just a stream that was empty (or absent) when we positioned on it, not a gap.
-    boolean removedAny = number(info.getStreamInfo().get("entries-added"))
-        .map(added -> added > info.getLength())
-        .orElse(true);
-    StreamEntry first = info.getFirstEntry();
-    boolean trimmedPast = removedAny && first != null && StreamIds.compare(first.getID().toString(), since) > 0;
+    boolean removedAny = info.entriesAdded().map(added -> added > info.length()).orElse(true);
+    boolean trimmedPast = removedAny && info.firstId().map(first -> StreamIds.compare(first, since) > 0).orElse(false);
     if (deletedPast || trimmedPast) {
       gap("trimmed");
       gapCoveredTo = generated;
-    }
-  }
-
-  private static java.util.Optional<Long> number(Object value) {
-    return value instanceof Long n ? java.util.Optional.of(n) : java.util.Optional.empty();
-  }
-
-  private static java.util.Optional<String> streamId(Object value) {
-    String text = value instanceof byte[] raw ? new String(raw, java.nio.charset.StandardCharsets.US_ASCII)
-        : value == null ? null : value.toString();
-    if (text == null) {
-      return java.util.Optional.empty();
-    }
-    try {
-      StreamIds.compare(text, "0-0");
-      return java.util.Optional.of(text);
-    } catch (IllegalArgumentException notAnId) {
-      return java.util.Optional.empty();
     }
   }
 
