@@ -142,57 +142,10 @@ public final class InvalidationConsumer implements AutoCloseable {
   }
 
   private void run() {
-    boolean positioned = false;
-    boolean startedLate = false;
-    boolean checkGap = false;
-    boolean down = false;
-    Duration backoff = settings.minBackoff();
+    ReadLoop loop = new ReadLoop();
     while (running) {
       try {
-        UnifiedJedis r = redis.client();
-        // One gap check per read: the batch check below is skipped when this one ran.
-        boolean checked = false;
-        if (!positioned) {
-          lastId = currentLastId(r);
-          positioned = true;
-          if (startedLate) {
-            gap("late_start");
-          }
-        } else if (checkGap) {
-          checkGap(r, lastAppliedId());
-          checked = true;
-        }
-        checkGap = false;
-        connected = true;
-        XReadParams params = XReadParams.xReadParams()
-            .block(Math.toIntExact(settings.block().toMillis()))
-            .count(settings.batch());
-        List<Map.Entry<String, List<StreamEntry>>> reply = r.xread(params, Map.of(stream, new StreamEntryID(lastId)));
-        if (down) {
-          LOG.info("event=broker_reconnected policy={} lastId={}", policy, lastId);
-          down = false;
-          backoff = settings.minBackoff();
-        }
-        if (reply == null) {
-          continue;
-        }
-        for (Map.Entry<String, List<StreamEntry>> entries : reply) {
-          String before = lastAppliedId();
-          // Memory first for the whole batch (what the propagation latency measures), then the
-          // shared tier's part of each purge, then the gap check.
-          List<Runnable> rest = new ArrayList<>(entries.getValue().size());
-          for (StreamEntry entry : entries.getValue()) {
-            apply(entry, rest);
-          }
-          finish(rest);
-          if (!checked && !entries.getValue().isEmpty()) {
-            // Entries between the id before this batch and the batch may have been trimmed while
-            // this replica was slow or paused, and a batch does not show what is missing. Checked
-            // after applying it: purging is always safe, and a gap drops memory anyway.
-            checkGap(r, before);
-          }
-          checkGap = entries.getValue().size() >= settings.batch();
-        }
+        loop.readOnce(redis.client());
       } catch (RuntimeException e) {
         // Jedis errors, and a client that cannot be built yet (no node reachable): retry with backoff.
         connected = false;
@@ -200,17 +153,78 @@ public final class InvalidationConsumer implements AutoCloseable {
           break;
         }
         disconnects.increment();
-        if (!down) {
+        if (!loop.down) {
           LOG.warn("event=broker_disconnected policy={} lastId={} error=\"{}\"", policy, lastAppliedId(), e.getMessage());
-          down = true;
+          loop.down = true;
         }
-        startedLate |= !positioned;
-        checkGap = true;
-        await(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
+        loop.startedLate |= !loop.positioned;
+        loop.checkGap = true;
+        await(loop.backoff);
+        loop.backoff = loop.backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+            ? settings.maxBackoff() : loop.backoff.multipliedBy(2);
       }
     }
     connected = false;
+  }
+
+  /**
+   * One read and what follows it, with the state that carries from read to read (consumer thread
+   * only). A method of its own rather than the body of {@link #run}'s loop: a loop body runs
+   * interpreted until the JIT's on-stack replacement, tens of thousands of iterations away, while
+   * a method is compiled after a few hundred calls.
+   */
+  private final class ReadLoop {
+    private final XReadParams params = XReadParams.xReadParams()
+        .block(Math.toIntExact(settings.block().toMillis()))
+        .count(settings.batch());
+    boolean positioned;
+    boolean startedLate;
+    boolean checkGap;
+    boolean down;
+    Duration backoff = settings.minBackoff();
+
+    void readOnce(UnifiedJedis r) {
+      // One gap check per read: the batch check below is skipped when this one ran.
+      boolean checked = false;
+      if (!positioned) {
+        lastId = currentLastId(r);
+        positioned = true;
+        if (startedLate) {
+          gap("late_start");
+        }
+      } else if (checkGap) {
+        checkGap(r, lastAppliedId());
+        checked = true;
+      }
+      checkGap = false;
+      connected = true;
+      List<Map.Entry<String, List<StreamEntry>>> reply = r.xread(params, Map.of(stream, new StreamEntryID(lastId)));
+      if (down) {
+        LOG.info("event=broker_reconnected policy={} lastId={}", policy, lastId);
+        down = false;
+        backoff = settings.minBackoff();
+      }
+      if (reply == null) {
+        return;
+      }
+      for (Map.Entry<String, List<StreamEntry>> entries : reply) {
+        String before = lastAppliedId();
+        // Memory first for the whole batch (what the propagation latency measures), then the
+        // shared tier's part of each purge, then the gap check.
+        List<Runnable> rest = new ArrayList<>(entries.getValue().size());
+        for (StreamEntry entry : entries.getValue()) {
+          apply(entry, rest);
+        }
+        finish(rest);
+        if (!checked && !entries.getValue().isEmpty()) {
+          // Entries between the id before this batch and the batch may have been trimmed while
+          // this replica was slow or paused, and a batch does not show what is missing. Checked
+          // after applying it: purging is always safe, and a gap drops memory anyway.
+          checkGap(r, before);
+        }
+        checkGap = entries.getValue().size() >= settings.batch();
+      }
+    }
   }
 
   /** Applies the event's purges to memory; adds what is left of each (the shared tier's part) to {@code rest}. */
