@@ -8,9 +8,11 @@
 // Per event: every replica is first made to hold the tagged entry (GET /slow, Host: bench, all
 // replicas at once), then one XADD (the README's schema v1, tag `fanout`, hard) is published, at
 // the given rate at most: slower when refilling takes longer than the period (the achieved rate
-// is printed); a refill starts at least half a period after the event before it. The measurement is each replica's cachemesh_invalidation_propagation_seconds
-// (the replica's clock at the end of applying the purge to Redis and memory, minus the event id's
-// millisecond: the broker's clock; same host, so one clock), scraped before and after, bucket
+// is printed); a refill starts at least half a period after the event before it. The measurement is
+// each replica's cachemesh_invalidation_propagation_seconds (the replica's clock once the purge is
+// applied to its memory and what it matches in the shared tier is hidden from it until its own
+// Redis-side purge has run, i.e. from then on it serves the purged entry from no tier; minus the
+// event id's millisecond: the broker's clock; same host, so one clock), scraped before and after, bucket
 // counts summed over replicas. Percentiles are bucket upper bounds (Micrometer's histogram:
 // buckets ~10% apart between 1 ms and 30 s), so they are conservative by up to one bucket.
 // WARMUP_EVENTS (env, default 20) warm-up events first are not counted. Afterwards every replica must have
