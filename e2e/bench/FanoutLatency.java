@@ -3,22 +3,29 @@
 // sidecars are up; run as a single-file program on the sidecar jar's classpath (for Jedis):
 //
 //   java -Djdk.httpclient.allowRestrictedHeaders=host -cp sidecar/target/sidecar.jar e2e/bench/FanoutLatency.java \
-//       <redis port> <stream> <events> <events per second> <proxy ports,...> <ops ports,...>
+//       <redis port> <stream> <events> <events per second> <proxy ports,...> <ops ports,...> [<sidecar pids,...>]
 //
 // Per event: every replica is first made to hold the tagged entry (GET /slow, Host: bench, all
 // replicas at once), then one XADD (the README's schema v1, tag `fanout`, hard) is published, at
 // the given rate at most: slower when refilling takes longer than the period (the achieved rate
-// is printed); a refill starts at least half a period after the event before it. The measurement is each replica's cachemesh_invalidation_propagation_seconds
-// (the replica's clock at the end of applying the purge to Redis and memory, minus the event id's
-// millisecond: the broker's clock; same host, so one clock), scraped before and after, bucket
+// is printed); a refill starts at least half a period after the event before it. The measurement is
+// each replica's cachemesh_invalidation_propagation_seconds (the replica's clock once the purge is
+// applied to its memory and what it matches in the shared tier is hidden from it until its own
+// Redis-side purge has run, i.e. from then on it serves the purged entry from no tier; minus the
+// event id's millisecond: the broker's clock; same host, so one clock), scraped before and after, bucket
 // counts summed over replicas. Percentiles are bucket upper bounds (Micrometer's histogram:
 // buckets ~10% apart between 1 ms and 30 s), so they are conservative by up to one bucket.
-// 20 warm-up events first are not counted. Afterwards every replica must have applied every event,
-// and none may answer /slow from memory.
+// WARMUP_EVENTS (env, default 20) warm-up events first are not counted. Afterwards every replica must have
+// applied every event, and none may answer /slow from memory. With the sidecars' pids (Linux), the
+// CPU time they used during the measured events is printed per event and replica (utime + stime from
+// /proc, so steadier than latency on a busy machine): the whole process (which also serves the
+// refill GETs) and its broker consumer thread alone.
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,12 +53,14 @@ public class FanoutLatency {
     double rate = Double.parseDouble(args[3]);
     int[] proxies = ports(args[4]);
     int[] ops = ports(args[5]);
+    long[] pids = args.length > 6 ? Arrays.stream(args[6].split(",")).mapToLong(Long::parseLong).toArray() : new long[0];
+    int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP_EVENTS", "20"));
     long periodNanos = (long) (1_000_000_000L / rate);
 
     try (RedisClient redis = RedisClient.create("127.0.0.1", redisPort)) {
       // Warm-up (JIT, connections), not measured: the replicas were just started.
-      publish(redis, stream, Math.min(20, events), periodNanos, proxies);
-      awaitApplied(ops, new long[ops.length], Math.min(20, events));
+      publish(redis, stream, warmup, periodNanos, proxies);
+      awaitApplied(ops, new long[ops.length], warmup);
       List<TreeMap<Double, Long>> before = new ArrayList<>();
       long[] appliedBefore = new long[ops.length];
       for (int i = 0; i < ops.length; i++) {
@@ -59,11 +68,48 @@ public class FanoutLatency {
         before.add(buckets(metrics));
         appliedBefore[i] = applied(metrics);
       }
+      long[] cpuBefore = cpuTicks(pids, false);
+      long[] consumerBefore = cpuTicks(pids, true);
       long t0 = System.nanoTime();
       long refillMemoryHits = publish(redis, stream, events, periodNanos, proxies);
       double achieved = events / ((System.nanoTime() - t0) / 1e9);
       report(events, achieved, proxies, ops, before, appliedBefore, refillMemoryHits);
+      if (pids.length > 0) {
+        double tickMs = 1000.0 / 100; // USER_HZ: 100 on Linux
+        System.out.printf("CPU per event and replica during the measured events: process %.2f ms, broker consumer thread %.2f ms%n",
+            tickMs * (sum(cpuTicks(pids, false)) - sum(cpuBefore)) / ((double) events * pids.length),
+            tickMs * (sum(cpuTicks(pids, true)) - sum(consumerBefore)) / ((double) events * pids.length));
+      }
     }
+  }
+
+  /** utime + stime of each process, or of its broker consumer thread (named cachemesh-broker-*), in clock ticks. */
+  private static long[] cpuTicks(long[] pids, boolean consumerOnly) throws Exception {
+    long[] ticks = new long[pids.length];
+    for (int i = 0; i < pids.length; i++) {
+      if (!consumerOnly) {
+        ticks[i] = ticks(Path.of("/proc/" + pids[i] + "/stat"));
+        continue;
+      }
+      try (var tasks = Files.list(Path.of("/proc/" + pids[i] + "/task"))) {
+        for (Path task : tasks.toList()) {
+          if (Files.readString(task.resolve("comm")).startsWith("cachemesh-broke")) {
+            ticks[i] += ticks(task.resolve("stat"));
+          }
+        }
+      }
+    }
+    return ticks;
+  }
+
+  private static long ticks(Path stat) throws Exception {
+    String text = Files.readString(stat);
+    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14 and 15 of stat
+  }
+
+  private static long sum(long[] values) {
+    return Arrays.stream(values).sum();
   }
 
   /**

@@ -9,12 +9,13 @@
 #                                    # create -> ConfigMap / Accepted p50/p99, convergence, RSS
 #   e2e/bench/fleet.sh all
 #
-# Scale and length (defaults in brackets): SIDECARS [20], EVENTS [300], RATE [10 events/s], AOT [0]
+# Scale and length (defaults in brackets): SIDECARS [20], EVENTS [300], RATE [10 events/s],
+# WARMUP_EVENTS [20] (fanout: unmeasured events first, at the same rate), AOT [0]
 # (1: the sidecars start from a JDK 25 AOT cache trained first, as run.sh does);
 # KEYS [10000], MEMORY_KEYS [2000], DURATION [10s], CONNECTIONS [50]; POLICIES [500]. BASE_PORT [24000]: the
 # benchmark uses fixed ports BASE_PORT..BASE_PORT+499 on 127.0.0.1 (the mock API server and the
 # operator's health port are picked by the OS). FLEET_JAVA_OPTS and HITS_JAVA_OPTS override the
-# sidecars' JVM flags of fanout and shared-hits.
+# sidecars' JVM flags of fanout and shared-hits; SIDECAR_JAR another sidecar jar (A/B of two builds).
 #
 # Expects the jars of `./mvnw -B -q package -DskipTests` (sidecar.jar, operator.jar, bench-origin.jar,
 # e2e test classes) and builds them only when missing. Installs redis-server and wrk from Debian
@@ -27,6 +28,7 @@ JAVA="$JAVA_HOME/bin/java"
 WORK=${WORK:-/tmp/cachemesh-fleet-bench}
 BASE_PORT=${BASE_PORT:-24000}
 SIDECARS=${SIDECARS:-20} EVENTS=${EVENTS:-300} RATE=${RATE:-10}
+export WARMUP_EVENTS=${WARMUP_EVENTS:-20}
 KEYS=${KEYS:-10000} MEMORY_KEYS=${MEMORY_KEYS:-2000} DURATION=${DURATION:-10s} CONNECTIONS=${CONNECTIONS:-50}
 POLICIES=${POLICIES:-500}
 # fanout: small heaps so that 20 JVMs fit anywhere: serial GC, 48 MiB heap (the fleet caches one
@@ -38,7 +40,7 @@ FLEET_JAVA_OPTS=${FLEET_JAVA_OPTS:-"-XX:+UseSerialGC -Xms48m -Xmx48m -XX:MaxDire
 HITS_JAVA_OPTS=${HITS_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx64m -XX:MaxDirectMemorySize=16m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss512k -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000"}
 SIDECAR_JAVA_OPTS=$FLEET_JAVA_OPTS
 HMAC_KEY=fleet-bench-hmac-key-0123456789
-SIDECAR_JAR="$ROOT/sidecar/target/sidecar.jar"
+SIDECAR_JAR=${SIDECAR_JAR:-"$ROOT/sidecar/target/sidecar.jar"}
 OPERATOR_JAR="$ROOT/operator/target/operator.jar"
 ORIGIN_JAR="$ROOT/e2e/target/bench-origin.jar"
 ORIGIN_PORT=$BASE_PORT REDIS_PORT=$((BASE_PORT + 1))
@@ -140,7 +142,7 @@ hits() {
 
 fanout() {
   SIDECAR_JAVA_OPTS=$FLEET_JAVA_OPTS
-  echo "== fan-out: $SIDECARS sidecars, 1 Redis, $EVENTS events at $RATE/s"
+  echo "== fan-out: $SIDECARS sidecars, 1 Redis, $EVENTS events at $RATE/s after $WARMUP_EVENTS unmeasured"
   start_redis
   start_origin
   if [ "${AOT:-0}" = 1 ]; then # the JDK 25 AOT cache, trained as run.sh does, with the fleet's flags
@@ -159,7 +161,7 @@ fanout() {
     done
   done
   (IFS=,; "$JAVA" -Djdk.httpclient.allowRestrictedHeaders=host -cp "$SIDECAR_JAR" "$BENCH/FanoutLatency.java" "$REDIS_PORT" 'cm:{bench/fleet}:events' "$EVENTS" "$RATE" \
-    "${proxies[*]}" "${ops[*]}")
+    "${proxies[*]}" "${ops[*]}" "${pids[*]}")
   local rss=() total=0
   for i in "${!pids[@]}"; do rss+=($(( $(rss_kib "${pids[$i]}") / 1024 ))); total=$((total + rss[i])); done
   echo "sidecar start-to-ready, wall ms (started one after another, fleet growing): $(printf '%s\n' "${ready[@]}" | stats)"

@@ -109,7 +109,7 @@ public final class FleetBinding implements LiveEngine.Listener, AutoCloseable {
     String key = config.policy() + "#" + config.keyVersion();
     if (fleet == null || !key.equals(fleetKey) || e != engine) {
       closeFleet();
-      fleet = new PolicyFleet(redis, config, secret.hmacKey(), identity, e::applyFleetPurge, e::brokerGap,
+      fleet = new PolicyFleet(redis, config, secret.hmacKey(), identity, e::beginFleetPurge, e::brokerGap,
           () -> new HeartbeatPublisher.Stats(e.config().hash(), e.requestsWithResult("hit"), e.requestsWithResult("miss")),
           clock, registry);
       fleet.start();

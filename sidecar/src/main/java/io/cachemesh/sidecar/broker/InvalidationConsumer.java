@@ -13,43 +13,47 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XReadParams;
 import redis.clients.jedis.resps.StreamEntry;
-import redis.clients.jedis.resps.StreamInfo;
 
 /**
- * Applies a policy's invalidation stream to this replica, on one virtual thread.
+ * Applies a policy's invalidation stream to this replica, on one platform thread.
  *
  * <ul>
  *   <li>Starts at the stream's last id when it first reaches Redis (the memory tier is empty at
  *       start, older events have nothing to drop). If that first connection was late, events may
  *       have been missed while this replica already cached: that is a gap.
  *   <li>Reads with XREAD BLOCK from the last id it handled; each event becomes {@link Purge}s
- *       handed to the sink (the engine's {@code CacheAdmin::purge}), carrying the id's time so a
- *       soft purge replayed late marks only entries fetched before it.
+ *       handed to the {@link PurgeSink} (the engine's {@code beginFleetPurge}), carrying the id's
+ *       time so a soft purge replayed late marks only entries fetched before it. The sink applies
+ *       each purge to memory at once; what is left of it (the shared tier's purge) runs once the
+ *       whole batch is in memory, then the batch's gap check: neither delays the next replica-side
+ *       drop, and the sink hides what a purge matches in the shared tier until its part has run.
  *   <li>A malformed event is counted ({@code cachemesh_broker_events_total{result="malformed"}}),
  *       logged once with its id and skipped.
  *   <li>After a failed read it reconnects with a doubling backoff and resumes from the last id
- *       (replay). Before resuming, before applying each batch read, and whenever a full batch says
- *       it is behind, it checks that
- *       nothing after its last id was lost: the stream vanished, was recreated behind it, deleted
+ *       (replay). Before resuming, after applying each batch read (against the id before the
+ *       batch), and whenever a full batch says it is behind, it checks that nothing after its
+ *       last id was lost: the stream vanished, was recreated behind it, deleted
  *       entries past it ({@code max-deleted-entry-id}, Redis 7), or its first remaining entry is
  *       past it (trimmed; conservative when exactly its own last entry went, unless Redis 7's
  *       {@code entries-added} shows nothing was ever removed). That is a gap: the gap handler drops what this
  *       replica cannot prove fresh, and {@code cachemesh_broker_gaps_total} counts it.
- *   <li>Propagation latency (now minus the event id's time, the broker's clock) goes into
- *       {@code cachemesh_invalidation_propagation_seconds}.
+ *   <li>Propagation latency goes into {@code cachemesh_invalidation_propagation_seconds}: this
+ *       replica's clock once the sink returned for every purge of the event (from then on the
+ *       replica serves nothing the event removed, from any tier), minus the event id's time (the
+ *       broker's clock). It does not include the shared tier's purge, which follows.
  * </ul>
  */
 public final class InvalidationConsumer implements AutoCloseable {
@@ -59,7 +63,7 @@ public final class InvalidationConsumer implements AutoCloseable {
   private final RedisConnection redis;
   private final PolicyId policy;
   private final String stream;
-  private final Consumer<Purge> sink;
+  private final PurgeSink sink;
   private final Runnable onGap;
   private final ConsumerSettings settings;
   private final Clock clock;
@@ -74,12 +78,18 @@ public final class InvalidationConsumer implements AutoCloseable {
   private final Gauge connectedGauge;
 
   private volatile String lastId;
+  /**
+   * The stream's last id when this consumer last found a gap: its memory drop came after every
+   * event up to there, so a later check need not report their loss again (batches are checked after
+   * they are applied, and the check after a batch also sees losses past it). Consumer thread only.
+   */
+  private String gapCoveredTo = START;
   private volatile boolean connected;
   private volatile boolean running;
   private Thread thread;
 
   public InvalidationConsumer(
-      RedisConnection redis, PolicyId policy, Consumer<Purge> sink, Runnable onGap,
+      RedisConnection redis, PolicyId policy, PurgeSink sink, Runnable onGap,
       ConsumerSettings settings, Clock clock, MeterRegistry registry) {
     this.redis = redis;
     this.policy = policy;
@@ -132,51 +142,10 @@ public final class InvalidationConsumer implements AutoCloseable {
   }
 
   private void run() {
-    boolean positioned = false;
-    boolean startedLate = false;
-    boolean checkGap = false;
-    boolean down = false;
-    Duration backoff = settings.minBackoff();
+    ReadLoop loop = new ReadLoop();
     while (running) {
       try {
-        UnifiedJedis r = redis.client();
-        // One gap check per read: the batch check below is skipped when this one ran.
-        boolean checked = false;
-        if (!positioned) {
-          lastId = currentLastId(r);
-          positioned = true;
-          if (startedLate) {
-            gap("late_start");
-          }
-        } else if (checkGap) {
-          checkGap(r);
-          checked = true;
-        }
-        checkGap = false;
-        connected = true;
-        XReadParams params = XReadParams.xReadParams()
-            .block(Math.toIntExact(settings.block().toMillis()))
-            .count(settings.batch());
-        List<Map.Entry<String, List<StreamEntry>>> reply = r.xread(params, Map.of(stream, new StreamEntryID(lastId)));
-        if (down) {
-          LOG.info("event=broker_reconnected policy={} lastId={}", policy, lastId);
-          down = false;
-          backoff = settings.minBackoff();
-        }
-        if (reply == null) {
-          continue;
-        }
-        for (Map.Entry<String, List<StreamEntry>> entries : reply) {
-          if (!checked && !entries.getValue().isEmpty()) {
-            // Before moving past lastId: entries between it and this batch may have been trimmed
-            // while this replica was slow or paused, and a batch does not show what is missing.
-            checkGap(r);
-          }
-          for (StreamEntry entry : entries.getValue()) {
-            apply(entry);
-          }
-          checkGap = entries.getValue().size() >= settings.batch();
-        }
+        loop.readOnce(redis.client());
       } catch (RuntimeException e) {
         // Jedis errors, and a client that cannot be built yet (no node reachable): retry with backoff.
         connected = false;
@@ -184,26 +153,88 @@ public final class InvalidationConsumer implements AutoCloseable {
           break;
         }
         disconnects.increment();
-        if (!down) {
+        if (!loop.down) {
           LOG.warn("event=broker_disconnected policy={} lastId={} error=\"{}\"", policy, lastAppliedId(), e.getMessage());
-          down = true;
+          loop.down = true;
         }
-        startedLate |= !positioned;
-        checkGap = true;
-        await(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
+        loop.startedLate |= !loop.positioned;
+        loop.checkGap = true;
+        await(loop.backoff);
+        loop.backoff = loop.backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0
+            ? settings.maxBackoff() : loop.backoff.multipliedBy(2);
       }
     }
     connected = false;
   }
 
-  private void apply(StreamEntry entry) {
+  /**
+   * One read and what follows it, with the state that carries from read to read (consumer thread
+   * only). A method of its own rather than the body of {@link #run}'s loop: a loop body runs
+   * interpreted until the JIT's on-stack replacement, tens of thousands of iterations away, while
+   * a method is compiled after a few hundred calls.
+   */
+  private final class ReadLoop {
+    private final XReadParams params = XReadParams.xReadParams()
+        .block(Math.toIntExact(settings.block().toMillis()))
+        .count(settings.batch());
+    boolean positioned;
+    boolean startedLate;
+    boolean checkGap;
+    boolean down;
+    Duration backoff = settings.minBackoff();
+
+    void readOnce(UnifiedJedis r) {
+      // One gap check per read: the batch check below is skipped when this one ran.
+      boolean checked = false;
+      if (!positioned) {
+        lastId = currentLastId(r);
+        positioned = true;
+        if (startedLate) {
+          gap("late_start");
+        }
+      } else if (checkGap) {
+        checkGap(r, lastAppliedId());
+        checked = true;
+      }
+      checkGap = false;
+      connected = true;
+      List<Map.Entry<String, List<StreamEntry>>> reply = r.xread(params, Map.of(stream, new StreamEntryID(lastId)));
+      if (down) {
+        LOG.info("event=broker_reconnected policy={} lastId={}", policy, lastId);
+        down = false;
+        backoff = settings.minBackoff();
+      }
+      if (reply == null) {
+        return;
+      }
+      for (Map.Entry<String, List<StreamEntry>> entries : reply) {
+        String before = lastAppliedId();
+        // Memory first for the whole batch (what the propagation latency measures), then the
+        // shared tier's part of each purge, then the gap check.
+        List<Runnable> rest = new ArrayList<>(entries.getValue().size());
+        for (StreamEntry entry : entries.getValue()) {
+          apply(entry, rest);
+        }
+        finish(rest);
+        if (!checked && !entries.getValue().isEmpty()) {
+          // Entries between the id before this batch and the batch may have been trimmed while
+          // this replica was slow or paused, and a batch does not show what is missing. Checked
+          // after applying it: purging is always safe, and a gap drops memory anyway.
+          checkGap(r, before);
+        }
+        checkGap = entries.getValue().size() >= settings.batch();
+      }
+    }
+  }
+
+  /** Applies the event's purges to memory; adds what is left of each (the shared tier's part) to {@code rest}. */
+  private void apply(StreamEntry entry, List<Runnable> rest) {
     String id = entry.getID().toString();
     try {
       InvalidationEvent event = InvalidationEvent.parse(entry.getFields());
       long eventTime = StreamIds.millis(id);
       for (Purge purge : EventPurges.toPurges(event, eventTime)) {
-        sink.accept(purge);
+        rest.add(sink.begin(purge));
       }
       applied.increment();
       long latency = clock.millis() - eventTime;
@@ -220,64 +251,53 @@ public final class InvalidationConsumer implements AutoCloseable {
     lastId = id;
   }
 
-  private String currentLastId(UnifiedJedis r) {
-    try {
-      return r.xinfoStream(stream).getLastGeneratedId().toString();
-    } catch (JedisDataException noSuchKey) {
-      return START;
+  /** Runs the shared tier's part of each purge of a batch; one that fails is a gap, as in {@link #apply}. */
+  private void finish(List<Runnable> rest) {
+    for (Runnable r : rest) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        failed.increment();
+        LOG.warn("event=broker_event_failed policy={} id={} phase=shared error=\"{}\"", policy, lastAppliedId(), e.toString());
+        gap("apply_failed");
+      }
     }
   }
 
-  private void checkGap(UnifiedJedis r) {
-    String last = lastAppliedId();
-    StreamInfo info;
-    try {
-      info = r.xinfoStream(stream);
-    } catch (JedisDataException noSuchKey) {
+  private String currentLastId(UnifiedJedis r) {
+    return StreamState.read(r, stream).map(StreamState::lastGeneratedId).orElse(START);
+  }
+
+  /** Whether anything after {@code last} may have been lost; see the class comment. */
+  private void checkGap(UnifiedJedis r, String last) {
+    Optional<StreamState> read = StreamState.read(r, stream);
+    if (read.isEmpty()) {
       if (!START.equals(last)) {
         gap("stream_missing");
         lastId = START;
+        gapCoveredTo = START;
       }
       return;
     }
-    String generated = info.getLastGeneratedId().toString();
+    StreamState info = read.get();
+    String generated = info.lastGeneratedId();
     if (StreamIds.compare(generated, last) < 0) {
       gap("stream_reset");
       lastId = generated;
+      gapCoveredTo = generated;
       return;
     }
+    String since = StreamIds.compare(gapCoveredTo, last) > 0 ? gapCoveredTo : last;
     // Redis 7 records the highest deleted id (XDEL); trimming shows as a first entry past our id.
     // The latter is conservative: it also fires when exactly our own last entry was trimmed.
-    boolean deletedPast = streamId(info.getStreamInfo().get("max-deleted-entry-id"))
-        .map(deleted -> StreamIds.compare(deleted, last) > 0)
-        .orElse(false);
+    boolean deletedPast = info.maxDeletedId().map(deleted -> StreamIds.compare(deleted, since) > 0).orElse(false);
     // Redis 7 also counts every entry ever added: when none was ever removed, a first entry past our
     // id is just a stream that was empty (or absent) when we positioned on it, not a gap.
-    boolean removedAny = number(info.getStreamInfo().get("entries-added"))
-        .map(added -> added > info.getLength())
-        .orElse(true);
-    StreamEntry first = info.getFirstEntry();
-    boolean trimmedPast = removedAny && first != null && StreamIds.compare(first.getID().toString(), last) > 0;
+    boolean removedAny = info.entriesAdded().map(added -> added > info.length()).orElse(true);
+    boolean trimmedPast = removedAny && info.firstId().map(first -> StreamIds.compare(first, since) > 0).orElse(false);
     if (deletedPast || trimmedPast) {
       gap("trimmed");
-    }
-  }
-
-  private static java.util.Optional<Long> number(Object value) {
-    return value instanceof Long n ? java.util.Optional.of(n) : java.util.Optional.empty();
-  }
-
-  private static java.util.Optional<String> streamId(Object value) {
-    String text = value instanceof byte[] raw ? new String(raw, java.nio.charset.StandardCharsets.US_ASCII)
-        : value == null ? null : value.toString();
-    if (text == null) {
-      return java.util.Optional.empty();
-    }
-    try {
-      StreamIds.compare(text, "0-0");
-      return java.util.Optional.of(text);
-    } catch (IllegalArgumentException notAnId) {
-      return java.util.Optional.empty();
+      gapCoveredTo = generated;
     }
   }
 

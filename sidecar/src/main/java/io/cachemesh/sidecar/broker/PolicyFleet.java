@@ -10,13 +10,12 @@ import io.cachemesh.sidecar.shared.SharedStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Everything one policy's sidecar does with its fleet through Redis, wired in one place: the
  * shared store, the invalidation publisher, the stream consumer feeding {@code sink} (the engine's
- * {@code CacheAdmin::purge}) and the heartbeat reporting the consumer's last event id.
+ * {@code beginFleetPurge}) and the heartbeat reporting the consumer's last event id.
  *
  * <p>A config reload that changes {@code keyVersion} needs a new instance (entries are keyed by
  * it); the {@link RedisConnection} can be shared by all of them and outlives them.
@@ -36,7 +35,7 @@ public final class PolicyFleet implements AutoCloseable {
   private final String origin;
 
   public PolicyFleet(
-      RedisConnection redis, CompiledConfig config, byte[] hmacKey, Identity identity, Consumer<Purge> sink,
+      RedisConnection redis, CompiledConfig config, byte[] hmacKey, Identity identity, PurgeSink sink,
       Runnable onGap, Supplier<HeartbeatPublisher.Stats> stats, Clock clock, MeterRegistry registry) {
     long maxPayload = Math.min(Integer.MAX_VALUE - ENTRY_OVERHEAD_BYTES, config.memory().maxObjectSizeBytes()) + ENTRY_OVERHEAD_BYTES;
     this.fills = new FillNotifications(redis, config.policy());

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       tier: their keys carry only identity hashes, but a personal response has no business in
  *       a store every replica (and every Redis operator) reads, and a Vary'd entry's variant cannot
  *       be found without knowing the Vary first.
- *   <li>Purges from the broker apply to the shared tier first, then memory (see {@link Purges}).
+ *   <li>Purges from the broker apply to memory first, hiding what they match in the shared tier
+ *       until their shared-tier part has run (see {@link Purges}).
  *   <li>A broker gap drops memory and makes shared entries requested before it misses here
  *       ({@link FleetLink#gap}): they may have outlived an event that every replica missed.
  * </ul>
@@ -97,7 +98,7 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
     FleetFetch fleetFetch = new FleetFetch(clock, memory, fleet, hitForMiss, upstream, stale, responder, coalesceWait);
     this.coalescing = new Coalescing(clock, fleetFetch, upstream, stale, responder, metrics, failures, background, coalesceWait);
     this.passThrough = new PassThrough(responder, metrics, failures);
-    this.purges = new Purges(memory, hitForMiss, fleet, metrics);
+    this.purges = new Purges(memory, hitForMiss, fleet, metrics, clock);
     this.unsafe = new UnsafeInvalidation(passThrough, purges);
     this.inspection = new Inspection(clock, lookup, fleet);
   }
@@ -225,11 +226,19 @@ public final class DefaultCacheEngine implements CacheEngine, CacheAdmin, AutoCl
   }
 
   /**
-   * Applies a purge that came from the broker (any replica's, or an application's XADD): shared
-   * tier first, then memory. Idempotent: every replica applies every event.
+   * Applies a purge that came from the broker (any replica's, or an application's XADD) to memory
+   * at once and returns its shared-tier part, to be run next: until then, shared entries it matches
+   * are read as the purge will leave them, so once this returns the replica serves nothing the
+   * purge removed from either tier (see {@link Purges#fromFleetMemoryFirst}). Idempotent: every
+   * replica applies every event.
    */
+  public Runnable beginFleetPurge(Purge purge) {
+    return purges.fromFleetMemoryFirst(purge);
+  }
+
+  /** {@link #beginFleetPurge} and its shared-tier part, in one call. */
   public void applyFleetPurge(Purge purge) {
-    purges.fromFleet(purge);
+    beginFleetPurge(purge).run();
   }
 
   /**

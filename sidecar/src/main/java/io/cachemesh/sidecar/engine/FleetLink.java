@@ -6,12 +6,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The engine's link to its fleet, which may come and go ({@code attachFleet}): the shared tier
  * when there is one, the purge epoch that keeps a shared read overlapping a purge out of memory,
- * and the time of this replica's last broker gap, before which no shared entry is trusted.
+ * the time of this replica's last broker gap, before which no shared entry is trusted, and the
+ * broker purges already applied to memory whose shared-tier part is still running.
  */
 final class FleetLink {
   private volatile SharedTier tier;
   private final AtomicLong purgeEpoch = new AtomicLong();
   private volatile long gapMillis;
+  private final PendingPurges pending = new PendingPurges();
 
   /** The shared tier now, or null; read once per step so that a detach midway is harmless. */
   SharedTier tier() {
@@ -40,6 +42,24 @@ final class FleetLink {
     gapMillis = Math.max(gapMillis, nowMillis);
   }
 
+  /**
+   * Until {@link #sharedPurgeDone}, shared entries the purge matches read as it will leave them
+   * ({@link PendingPurges}); call before the memory purge (which moves the epoch).
+   */
+  Object sharedPurgePending(Purge purge, long nowMillis) {
+    return pending.begin(purge, nowMillis);
+  }
+
+  /**
+   * The shared-tier part of a pending purge finished (or failed). Moves the epoch first: a shared
+   * read that began before the shared purge and checks the pending purges after they end must see
+   * a moved epoch ({@link #purgedSince}), or it could keep a copy the purge removed in memory.
+   */
+  void sharedPurgeDone(Object token) {
+    purgeStarted();
+    pending.end(token);
+  }
+
   /** Whether a purge ran since {@code c}'s last shared read. */
   boolean purgedSince(Exchange c) {
     return purgeEpoch.get() != c.sharedEpoch;
@@ -62,6 +82,7 @@ final class FleetLink {
 
   /** The shared entry this replica would consider for the request (none from before its last gap), or null. */
   StoredResponse peek(Exchange c, SharedTier tier) {
-    return tier.get(c.fullKey, gapMillis);
+    StoredResponse s = tier.get(c.fullKey, gapMillis);
+    return s == null ? null : pending.apply(s);
   }
 }

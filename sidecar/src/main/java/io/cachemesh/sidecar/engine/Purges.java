@@ -1,14 +1,17 @@
 package io.cachemesh.sidecar.engine;
 
 import io.cachemesh.sidecar.cache.MemoryTier;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Purges of this replica's tiers. A purge that reaches the shared tier applies there first, then
- * to memory, so a lookup between the two cannot refill memory with a purged entry; every memory
- * purge moves the fleet's purge epoch first, so a shared read overlapping it is not kept.
+ * Purges of this replica's tiers. A purge made here applies to the shared tier first, then to
+ * memory, so a lookup between the two cannot refill memory with a purged entry; a purge from the
+ * broker applies to memory first and hides what it matches in the shared tier until its shared
+ * part has run ({@link #fromFleetMemoryFirst}), for the same reason. Every memory purge moves the
+ * fleet's purge epoch first, so a shared read overlapping it is not kept.
  */
 final class Purges {
   private static final Logger LOG = LoggerFactory.getLogger(Purges.class);
@@ -17,8 +20,10 @@ final class Purges {
   private final HitForMiss hitForMiss;
   private final FleetLink fleet;
   private final EngineMetrics metrics;
+  private final Clock clock;
 
-  Purges(MemoryTier memory, HitForMiss hitForMiss, FleetLink fleet, EngineMetrics metrics) {
+  Purges(MemoryTier memory, HitForMiss hitForMiss, FleetLink fleet, EngineMetrics metrics, Clock clock) {
+    this.clock = clock;
     this.memory = memory;
     this.hitForMiss = hitForMiss;
     this.fleet = fleet;
@@ -59,13 +64,29 @@ final class Purges {
     return n;
   }
 
-  /** A purge from the broker: shared tier then memory. Idempotent: every replica applies every event. */
-  void fromFleet(Purge purge) {
+  /**
+   * A purge from the broker, memory first: drops (or marks) the matching memory entries at once and
+   * returns the shared tier's part, for the caller to run next, off the latency-critical path. Until
+   * that has run, shared entries the purge matches read here as the purge will leave them
+   * ({@link FleetLink#sharedPurgePending}), so a memory miss in between cannot refill memory from a
+   * copy that the shared purge is about to remove: from the return on, this replica serves no
+   * entry the purge removed, from any tier. Idempotent: every replica applies every event.
+   */
+  Runnable fromFleetMemoryFirst(Purge purge) {
     SharedTier tier = fleet.tier();
-    if (tier != null) {
-      tier.purge(purge);
+    if (tier == null || !tier.storeEnabled()) {
+      memory(purge);
+      return () -> { };
     }
+    Object pending = fleet.sharedPurgePending(purge, clock.millis());
     memory(purge);
+    return () -> {
+      try {
+        tier.purge(purge);
+      } finally {
+        fleet.sharedPurgeDone(pending);
+      }
+    };
   }
 
   /**

@@ -63,7 +63,7 @@ class FleetLockWakeIT {
         RedisTopologies.SETTINGS, clock, registry));
     DefaultCacheEngine engine = closeables.add(new DefaultCacheEngine(config, clock, registry));
     PolicyFleet fleet = closeables.add(new PolicyFleet(redis, config, HMAC,
-        new PolicyFleet.Identity(pod, "0.1.0", Duration.ofSeconds(10)), engine::applyFleetPurge, engine::brokerGap,
+        new PolicyFleet.Identity(pod, "0.1.0", Duration.ofSeconds(10)), engine::beginFleetPurge, engine::brokerGap,
         () -> new HeartbeatPublisher.Stats("hash", 0, 0), clock, registry));
     fleet.start();
     engine.attachFleet(fleet.store(), fleet::publish);

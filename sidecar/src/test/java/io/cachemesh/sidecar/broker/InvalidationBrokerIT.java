@@ -57,7 +57,7 @@ class InvalidationBrokerIT {
   private Replica replica(Topology topology, PolicyId policy) {
     List<Purge> purges = new CopyOnWriteArrayList<>();
     AtomicInteger gaps = new AtomicInteger();
-    InvalidationConsumer consumer = new InvalidationConsumer(connect(topology), policy, purges::add, gaps::incrementAndGet,
+    InvalidationConsumer consumer = new InvalidationConsumer(connect(topology), policy, PurgeSink.whole(purges::add), gaps::incrementAndGet,
         ConsumerSettings.DEFAULTS, Clock.systemUTC(), registry);
     closeables.add(consumer);
     consumer.start();
@@ -109,6 +109,39 @@ class InvalidationBrokerIT {
       expected.add(new Purge(p.kind(), p.values(), p.soft(), StreamIds.millis(ids.get(i))));
     }
     return expected;
+  }
+
+  /**
+   * The consumer records an event as applied (propagation latency) once the sink has applied its
+   * purges to memory; each purge's shared-tier part runs after that, never before.
+   */
+  @ParameterizedTest
+  @EnumSource(Topology.class)
+  void eachPurgesSharedPartRunsAfterItsEventWasRecordedAsApplied(Topology topology) {
+    PolicyId policy = newPolicy();
+    List<String> steps = new CopyOnWriteArrayList<>();
+    InvalidationConsumer consumer = closeables.add(new InvalidationConsumer(connect(topology), policy, purge -> {
+      steps.add("memory " + purge.values());
+      return () -> steps.add("shared " + purge.values() + " after " + (long) registry.get("cachemesh.invalidation.propagation")
+          .tag("policy", policy.toString()).timer().count());
+    }, () -> { }, ConsumerSettings.DEFAULTS, Clock.systemUTC(), registry));
+    consumer.start();
+    Await.until(Duration.ofSeconds(10), "consumer positioned on the stream", consumer::connected);
+    InvalidationPublisher publisher = new InvalidationPublisher(connect(topology), policy, registry);
+
+    for (String tag : List.of("a", "b", "c")) {
+      publisher.publish(new Purge(Kind.TAG, List.of(tag), false), "test").orElseThrow();
+    }
+
+    Await.until(Duration.ofSeconds(10), "all purges finished", () -> steps.size() == 6);
+    List<String> tags = List.of("a", "b", "c");
+    for (int i = 0; i < tags.size(); i++) {
+      String memory = "memory [" + tags.get(i) + "]";
+      String sharedPrefix = "shared [" + tags.get(i) + "]";
+      String shared = steps.stream().filter(s -> s.startsWith(sharedPrefix)).findFirst().orElseThrow();
+      assertThat(steps.indexOf(memory)).isLessThan(steps.indexOf(shared));
+      assertThat(Long.parseLong(shared.substring(shared.lastIndexOf(' ') + 1))).isGreaterThanOrEqualTo(i + 1);
+    }
   }
 
   @ParameterizedTest

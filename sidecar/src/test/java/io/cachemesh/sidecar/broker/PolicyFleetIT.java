@@ -57,7 +57,7 @@ class PolicyFleetIT {
     RedisConnection redis = closeables.add(new RedisConnection(RedisEndpoint.parse(server.url(), null, null, null),
         RedisTopologies.SETTINGS, Clock.systemUTC(), registry));
     PolicyFleet fleet = closeables.add(new PolicyFleet(redis, config(), HMAC,
-        new PolicyFleet.Identity(pod, "0.1.0", Duration.ofSeconds(1)), applied::add, () -> { },
+        new PolicyFleet.Identity(pod, "0.1.0", Duration.ofSeconds(1)), PurgeSink.whole(applied::add), () -> { },
         () -> new HeartbeatPublisher.Stats("hash", 0, 0), Clock.systemUTC(), registry));
     fleet.start();
     Await.until(Duration.ofSeconds(10), pod + " consuming", fleet.consumer()::connected);

@@ -69,7 +69,7 @@ class RedisFaultsIT {
   private Replica startConsumer(ConsumerSettings settings) {
     List<Purge> purges = new CopyOnWriteArrayList<>();
     AtomicInteger gaps = new AtomicInteger();
-    InvalidationConsumer consumer = new InvalidationConsumer(connect(), POLICY, purges::add, gaps::incrementAndGet,
+    InvalidationConsumer consumer = new InvalidationConsumer(connect(), POLICY, PurgeSink.whole(purges::add), gaps::incrementAndGet,
         settings, Clock.systemUTC(), registry);
     closeables.add(consumer);
     consumer.start();
@@ -154,14 +154,14 @@ class RedisFaultsIT {
     AtomicInteger gaps = new AtomicInteger();
     CountDownLatch busy = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    InvalidationConsumer consumer = closeables.add(new InvalidationConsumer(connect(), POLICY, purge -> {
+    InvalidationConsumer consumer = closeables.add(new InvalidationConsumer(connect(), POLICY, PurgeSink.whole(purge -> {
       purges.add(purge);
       if (purges.size() == 1) {
         // As a paused or slow replica: the next events are published and trimmed meanwhile.
         busy.countDown();
         awaitQuietly(release);
       }
-    }, gaps::incrementAndGet, SLOW_RECONNECT, Clock.systemUTC(), registry));
+    }), gaps::incrementAndGet, SLOW_RECONNECT, Clock.systemUTC(), registry));
     consumer.start();
     Await.until(Duration.ofSeconds(10), "consumer positioned", consumer::connected);
     String kept;

@@ -56,7 +56,7 @@ class RedisMetricNamesTest {
 
   @Test
   void theDocumentedMetricNamesAreExported() {
-    new InvalidationConsumer(redis, policy, purge -> { }, () -> { }, ConsumerSettings.DEFAULTS, clock, registry);
+    new InvalidationConsumer(redis, policy, PurgeSink.whole(purge -> { }), () -> { }, ConsumerSettings.DEFAULTS, clock, registry);
     RedisSharedStore store = new RedisSharedStore(redis, policy, 1,
         new EntryEnvelope("metrics-test-hmac-key".getBytes(StandardCharsets.UTF_8), 1024), clock, registry);
     store.get("k");

@@ -27,12 +27,15 @@ final class FakeSharedStore implements SharedStore {
 
   /** Runs before every read, so a test can make a write land between two reads. */
   volatile Consumer<String> beforeGet = key -> { };
+  /** Runs after every read has taken its answer, so a test can make a purge land right after a read. */
+  volatile Consumer<String> afterGet = key -> { };
 
   @Override
   public Optional<SharedHit> get(String key) {
     beforeGet.accept(key);
     gets.incrementAndGet();
     Stored s = entries.get(key);
+    afterGet.accept(key);
     return s == null ? Optional.empty() : Optional.of(new SharedHit(s.payload(), 0, s.softPurgedAt(), s.requestTime()));
   }
 

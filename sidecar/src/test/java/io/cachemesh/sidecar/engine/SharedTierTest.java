@@ -346,4 +346,116 @@ class SharedTierTest extends EngineFixture {
     assertThat(status(gapped.handle(Requests.get("/a"), origin))).contains("fwd=uri-miss");
     assertThat(origin.calls()).isEqualTo(2);
   }
+
+  static Stream<Purge> hardBrokerPurgesOfTheProduct() {
+    return Stream.of(
+        new Purge(Purge.Kind.TAG, List.of("product:1"), false, 1),
+        new Purge(Purge.Kind.PATH, List.of("/p/1?x=y"), false, 1),
+        new Purge(Purge.Kind.PREFIX, List.of("http://shop.example/p/"), false, 1),
+        new Purge(Purge.Kind.ALL, List.of(), false, 1));
+  }
+
+  /**
+   * A broker purge applies to memory first. Until its shared-tier part has run, the shared copy it
+   * matches is a miss on this replica, so a memory miss in between goes to the origin instead of
+   * refilling memory with the copy the purge is about to remove.
+   */
+  @ParameterizedTest
+  @MethodSource("hardBrokerPurgesOfTheProduct")
+  void sharedCopyMatchingABrokerPurgeIsAMissUntilThePurgesSharedPartHasRun(Purge purge) throws Exception {
+    attach(engine);
+    origin.reply(200, "v1", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+    get("/p/1");
+    awaitStored(1);
+    origin.reply(200, "v2", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+
+    Runnable sharedPart = engine.beginFleetPurge(purge);
+
+    assertThat(store.purges).isEmpty();
+    assertThat(engine.tryServeFromMemory(Requests.get("/p/1"))).isEmpty();
+    CacheResponse r = engine.handle(Requests.get("/p/1"), origin);
+    assertThat(body(r)).isEqualTo("v2");
+    assertThat(status(r)).contains("fwd=uri-miss");
+    sharedPart.run();
+    assertThat(store.purges).containsExactly(purge);
+  }
+
+  @Test
+  void whileABrokerPurgesSharedPartRunsSharedCopiesItDoesNotMatchAreStillServed() throws Exception {
+    attach(engine);
+    origin.reply(200, "other", "Cache-Control", "max-age=60", "Surrogate-Key", "product:2");
+    get("/p/2");
+    awaitStored(1);
+    DefaultCacheEngine b = other(engine.config());
+
+    b.beginFleetPurge(new Purge(Purge.Kind.TAG, List.of("product:1"), false, 1));
+    CacheResponse r = b.handle(Requests.get("/p/2"), origin);
+
+    assertThat(status(r)).contains("detail=shared");
+    assertThat(origin.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void softBrokerPurgeMarksOlderSharedCopiesStaleUntilItsSharedPartHasRunAndLeavesNewerOnesFresh() throws Exception {
+    attach(engine);
+    get("/a");
+    awaitStored(1);
+    long requested = store.entries.values().iterator().next().requestTime();
+    DefaultCacheEngine older = other(engine.config());
+    DefaultCacheEngine newer = other(engine.config());
+
+    older.beginFleetPurge(new Purge(Purge.Kind.PATH, List.of("/a"), true, requested + 1));
+    newer.beginFleetPurge(new Purge(Purge.Kind.PATH, List.of("/a"), true, requested));
+
+    assertThat(status(older.handle(Requests.get("/a"), origin))).doesNotContain("detail=shared");
+    assertThat(status(newer.handle(Requests.get("/a"), origin))).contains("detail=shared");
+    assertThat(origin.calls()).isEqualTo(2);
+  }
+
+  @Test
+  void onceABrokerPurgesSharedPartHasRunANewerSharedCopyIsServedAgain() throws Exception {
+    attach(engine);
+    origin.reply(200, "v1", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+    get("/p/1");
+    awaitStored(1);
+    DefaultCacheEngine b = other(engine.config());
+    b.beginFleetPurge(new Purge(Purge.Kind.TAG, List.of("product:1"), false, 1)).run();
+    engine.applyFleetPurge(new Purge(Purge.Kind.TAG, List.of("product:1"), false, 1));
+    origin.reply(200, "v2", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+    get("/p/1");
+    awaitStored(1);
+
+    CacheResponse r = b.handle(Requests.get("/p/1"), origin);
+
+    assertThat(body(r)).isEqualTo("v2");
+    assertThat(status(r)).contains("detail=shared");
+  }
+
+  /**
+   * A shared read takes the old copy just before the purge's shared part removes it, and checks the
+   * pending purges just after they ended: the purge moved the epoch when it ended, so the copy is
+   * not kept, not served as a hit, and memory is not refilled with it.
+   */
+  @Test
+  void sharedReadOverlappingTheEndOfABrokerPurgeIsNotKept() throws Exception {
+    attach(engine);
+    origin.reply(200, "v1", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+    get("/p/1");
+    awaitStored(1);
+    origin.reply(200, "v2", "Cache-Control", "max-age=60", "Surrogate-Key", "product:1");
+    DefaultCacheEngine b = other(engine.config());
+    Runnable sharedPart = b.beginFleetPurge(new Purge(Purge.Kind.TAG, List.of("product:1"), false, 1));
+    AtomicBoolean once = new AtomicBoolean();
+    store.afterGet = key -> {
+      if (once.compareAndSet(false, true)) {
+        sharedPart.run();
+      }
+    };
+
+    CacheResponse r = b.handle(Requests.get("/p/1"), origin);
+
+    assertThat(once).isTrue();
+    assertThat(body(r)).isEqualTo("v2");
+    assertThat(b.tryServeFromMemory(Requests.get("/p/1")).map(EngineFixture::body)).contains("v2");
+  }
 }

@@ -11,6 +11,7 @@ import io.cachemesh.sidecar.broker.ConsumerSettings;
 import io.cachemesh.sidecar.broker.HeartbeatPublisher;
 import io.cachemesh.sidecar.broker.InvalidationConsumer;
 import io.cachemesh.sidecar.broker.InvalidationPublisher;
+import io.cachemesh.sidecar.broker.PurgeSink;
 import io.cachemesh.sidecar.engine.Purge;
 import io.cachemesh.sidecar.engine.Purge.Kind;
 import io.cachemesh.sidecar.shared.EntryEnvelope;
@@ -74,7 +75,7 @@ class RedisAclIT {
     RedisEndpoint endpoint = RedisEndpoint.parse("redis://127.0.0.1:" + server.port() + "/2", "cm-sidecar", "sidecar-pw", null);
     List<Purge> applied = new CopyOnWriteArrayList<>();
     try (RedisConnection connection = new RedisConnection(endpoint, RedisTopologies.SETTINGS, Clock.systemUTC(), registry);
-        InvalidationConsumer consumer = new InvalidationConsumer(connection, POLICY, applied::add, () -> { },
+        InvalidationConsumer consumer = new InvalidationConsumer(connection, POLICY, PurgeSink.whole(applied::add), () -> { },
             ConsumerSettings.DEFAULTS, Clock.systemUTC(), registry)) {
       RedisSharedStore store = new RedisSharedStore(connection, POLICY, 1,
           new EntryEnvelope("acl-test-hmac-key-0123".getBytes(StandardCharsets.UTF_8), 1024), Clock.systemUTC(), registry);
