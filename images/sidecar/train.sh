@@ -7,7 +7,7 @@
 # its admin listener (GET /config); the second run reads it with --config and writes the cache.
 set -eu
 out=$1
-FLAGS="-XX:MaxRAMPercentage=60 -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:-UsePerfData -Duser.home=/tmp -Djava.io.tmpdir=/tmp"
+FLAGS="-XX:MaxRAMPercentage=60 -XX:NewRatio=7 -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -XX:-UsePerfData -Duser.home=/tmp -Djava.io.tmpdir=/tmp"
 LISTEN="--upstream http://127.0.0.1:9 --listen 127.0.0.1:15080 --admin-listen 127.0.0.1:15081 --ops-listen 127.0.0.1:15082"
 pid=
 
