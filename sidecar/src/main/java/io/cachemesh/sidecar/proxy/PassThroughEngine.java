@@ -64,7 +64,7 @@ public final class PassThroughEngine implements CacheEngine, CacheAdmin {
       // RFC 9211: each cache on the path adds its entry in front of those of the caches behind it.
       List<String> behind = originFields.all("Cache-Status");
       return originFields.with("Cache-Status",
-          behind.isEmpty() ? CACHE_STATUS : String.join(", ", behind) + ", " + CACHE_STATUS);
+          behind.isEmpty() ? CACHE_STATUS : CACHE_STATUS + ", " + String.join(", ", behind));
     }
 
     @Override

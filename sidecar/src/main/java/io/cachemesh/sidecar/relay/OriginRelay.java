@@ -67,12 +67,6 @@ public final class OriginRelay {
     return idle.computeIfAbsent(thread, t -> new IdleConnections(settings.idleTimeout().toNanos(), settings.maxIdle()));
   }
 
-  /** Idle connections held by {@code thread}; read on that thread (tests run it there). */
-  int idleConnections(XnioIoThread thread) {
-    IdleConnections connections = idle.get(thread);
-    return connections == null ? 0 : connections.size();
-  }
-
   /** Closes the idle connections, each on the thread that owns it. */
   public void close() {
     idle.forEach((thread, connections) -> thread.execute(connections::closeAll));

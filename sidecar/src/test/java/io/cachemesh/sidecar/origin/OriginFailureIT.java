@@ -3,23 +3,20 @@ package io.cachemesh.sidecar.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachemesh.sidecar.testing.FailingOrigins;
 import io.cachemesh.sidecar.testing.RawOrigin;
 import io.cachemesh.sidecar.testing.SidecarFixture;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** An origin that fails gets the client a 502 or 504 within a bound, never a hang or a garbled response. */
 class OriginFailureIT {
-  private static final CountDownLatch NEVER = new CountDownLatch(1);
   private RawOrigin origin;
   private SidecarFixture sidecar;
 
@@ -33,50 +30,8 @@ class OriginFailureIT {
     }
   }
 
-  static Stream<Arguments> failures() {
-    return Stream.of(
-        Arguments.of("reset before answering", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          socket.setSoLinger(true, 0);
-        }, 502, "reset"),
-        Arguments.of("closes without a response", (RawOrigin.Behaviour) socket -> RawOrigin.readHead(socket.getInputStream()),
-            502, "reset"),
-        Arguments.of("hangs after reading the request", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          awaitNever();
-        }, 504, "timeout"),
-        Arguments.of("sends garbage", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("sends a bad status code", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("sends Content-Length and chunked", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("sends a CR LF injection in a header", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nX-A: b\rSet-Cookie: x\r\nContent-Length: 0\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("sends an endless header", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nX-A: " + "a".repeat(100_000) + "\r\n\r\n");
-        }, 502, "protocol"));
-  }
-
-  private static void awaitNever() {
-    try {
-      NEVER.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("failures")
+  @MethodSource("io.cachemesh.sidecar.testing.FailingOrigins#beforeTheHead")
   void originFailureBecomesAGatewayErrorWithinTheTimeout(String name, RawOrigin.Behaviour behaviour, int status,
       String kind) throws Exception {
     origin = new RawOrigin(behaviour);

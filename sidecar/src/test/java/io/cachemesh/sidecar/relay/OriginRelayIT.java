@@ -11,6 +11,7 @@ import io.cachemesh.sidecar.origin.UpstreamAddress;
 import io.cachemesh.sidecar.origin.UpstreamMetrics;
 import io.cachemesh.sidecar.origin.UpstreamRequest;
 import io.cachemesh.sidecar.origin.UpstreamSettings;
+import io.cachemesh.sidecar.testing.FailingOrigins;
 import io.cachemesh.sidecar.testing.RawOrigin;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.Undertow;
@@ -28,19 +29,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The IO-thread relay against a raw-socket origin over real loopback sockets: framing, reuse, back-pressure, failures. */
 class OriginRelayIT {
   private static final UpstreamSettings SETTINGS = new UpstreamSettings(
       Duration.ofMillis(500), Duration.ofMillis(800), Duration.ofMillis(800), Duration.ofSeconds(4), 16);
-  private static final CountDownLatch NEVER = new CountDownLatch(1);
   /** Labels what it relays so the tests see the plan was asked, and answers failures by their kind. */
   private static final RelayPlan PLAN = new RelayPlan() {
     @Override
@@ -237,46 +234,8 @@ class OriginRelayIT {
     assertThat(errors("reset")).isZero();
   }
 
-  static Stream<Arguments> failures() {
-    return Stream.of(
-        Arguments.of("reset before answering", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          socket.setSoLinger(true, 0);
-        }, 502, "reset"),
-        Arguments.of("closes without a response", (RawOrigin.Behaviour) socket -> RawOrigin.readHead(socket.getInputStream()),
-            502, "reset"),
-        Arguments.of("hangs after reading the request", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          awaitNever();
-        }, 504, "timeout"),
-        Arguments.of("sends garbage", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "SSH-2.0-OpenSSH_9.6\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("sends Content-Length and chunked", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("switches protocols unasked", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
-        }, 502, "protocol"),
-        Arguments.of("sends a head longer than 64 KiB", (RawOrigin.Behaviour) socket -> {
-          RawOrigin.readHead(socket.getInputStream());
-          RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nX-A: " + "a".repeat(100_000) + "\r\n\r\n");
-        }, 502, "protocol"));
-  }
-
-  private static void awaitNever() {
-    try {
-      NEVER.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("failures")
+  @MethodSource("io.cachemesh.sidecar.testing.FailingOrigins#beforeTheHead")
   void originFailureBeforeTheHeadIsThePlansAnswerWithinTheTimeout(String name, RawOrigin.Behaviour behaviour,
       int status, String kind) throws Exception {
     start(behaviour);
@@ -338,7 +297,7 @@ class OriginRelayIT {
     start(socket -> {
       RawOrigin.readHead(socket.getInputStream());
       RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst part");
-      awaitNever();
+      FailingOrigins.awaitNever();
     });
     long startNanos = System.nanoTime();
 
