@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 final class HitForMiss {
   static final Duration WINDOW = Duration.ofSeconds(30);
 
-  private final Cache<String, Boolean> keys;
+  private final Cache<String, Long> keys;
+  private final Clock clock;
 
   HitForMiss(Clock clock) {
+    this.clock = clock;
     this.keys = Caffeine.newBuilder()
         .maximumSize(100_000)
         .expireAfterWrite(WINDOW)
@@ -29,8 +31,18 @@ final class HitForMiss {
     return keys.getIfPresent(key) != null;
   }
 
+  /**
+   * Marks the key for another {@link #WINDOW}. A mark younger than half the window is left as it is:
+   * every relayed request to an uncacheable URL re-marks it, and a cache write per request was a
+   * measurable share of the relay's CPU, while a mark renewed at least every half window never lapses
+   * under steady traffic.
+   */
   void mark(String key) {
-    keys.put(key, Boolean.TRUE);
+    long now = clock.millis();
+    Long since = keys.getIfPresent(key);
+    if (since == null || now - since >= WINDOW.toMillis() / 2) {
+      keys.put(key, now);
+    }
   }
 
   void clear(String key) {

@@ -125,4 +125,16 @@ class RouteTest extends EngineFixture {
     assertThat(status(bypassFailed)).contains("fwd=bypass");
     assertThat(requests("error")).isEqualTo(2);
   }
+
+  @Test
+  void aYoungMarkIsNotRenewedSoItLapsesOneWindowAfterItWasSet() {
+    origin.reply(200, "no", "Cache-Control", "no-store");
+    get("/u");
+    clock.advanceSeconds(5);
+
+    relayed(Requests.get("/u")).respond(200, NO_STORE, 2, clock.millis());
+    clock.advance(HitForMiss.WINDOW.minusSeconds(4));
+
+    assertThat(route(Requests.get("/u"))).as("renewed only once half the window has gone").isEqualTo(Route.FULL);
+  }
 }
