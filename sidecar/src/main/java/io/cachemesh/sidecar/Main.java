@@ -8,6 +8,7 @@ import io.cachemesh.sidecar.cli.OptionsParser;
 import io.cachemesh.sidecar.cli.UsageException;
 import io.cachemesh.sidecar.config.ConfigFiles;
 import io.cachemesh.sidecar.config.Engines;
+import io.cachemesh.sidecar.jmx.LeanMBeanServerBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -29,6 +30,7 @@ public final class Main {
     // XNIO registers an MBean when it starts, which builds the platform MBean server with every
     // platform MXBean (0.1-0.25 s of CPU). Nothing of that needs the logging or the config that come
     // first, so it starts now, beside them; XNIO then finds the server built.
+    LeanMBeanServerBuilder.install();
     Thread.ofPlatform().daemon().name("mbean-server").start(ManagementFactory::getPlatformMBeanServer);
     int code = run(args, System.out, System.err, System.nanoTime());
     if (code != 0) {

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
   private static final java.time.Duration HEARTBEAT_INTERVAL = java.time.Duration.ofSeconds(10);
+  private static final java.time.Duration JVM_METERS_DELAY = java.time.Duration.ofSeconds(1);
 
   static {
     // Undertow and XNIO log through JBoss Logging: route it to the same slf4j output.
@@ -127,7 +129,9 @@ public final class Sidecar implements AutoCloseable {
     // said 21 s for a sub-second start.
     long readyMillis = (System.nanoTime() - sinceNanos) / 1_000_000;
     LOG.info("event=started ready={} startup_ms={}", ready(), readyMillis);
-    Thread.ofVirtual().name("jvm-metrics").start(() -> {
+    // The JVM and process meters (MXBean lookups, a GC listener) wait a second: binding them at once
+    // took CPU from the first probe, and a scrape comes after seconds anyway.
+    CompletableFuture.delayedExecutor(JVM_METERS_DELAY.toMillis(), TimeUnit.MILLISECONDS, virtualThreads).execute(() -> {
       metrics.bindJvmAndProcess();
       if (fromMain) {
         // The JVM's own uptime is monotonic from its creation; the meters above loaded the bean anyway.

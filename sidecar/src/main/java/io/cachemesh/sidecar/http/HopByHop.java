@@ -13,14 +13,24 @@ import java.util.Set;
  * directions, together with every field the {@code Connection} header names.
  */
 public final class HopByHop {
-  private static final Set<String> ALWAYS = Set.of(
-      "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-      "proxy-authorization", "proxy-authenticate");
-
   private HopByHop() {}
 
+  /**
+   * Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Transfer-Encoding, Upgrade,
+   * Proxy-Authorization, Proxy-Authenticate, in any case. Compared by length first and without
+   * lower-casing: this runs for every field of every request and response.
+   */
   public static boolean isAlwaysHopByHop(String name) {
-    return ALWAYS.contains(name.toLowerCase(Locale.ROOT));
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      default -> false;
+    };
   }
 
   /** A copy without hop-by-hop fields; the same list when there is none (the common case). */
@@ -28,10 +38,9 @@ public final class HopByHop {
     Set<String> named = null;
     boolean found = false;
     for (Header h : headers.fields()) {
-      String lower = h.name().toLowerCase(Locale.ROOT);
-      if (ALWAYS.contains(lower)) {
+      if (isAlwaysHopByHop(h.name())) {
         found = true;
-        if (lower.equals("connection")) {
+        if (h.name().equalsIgnoreCase("connection")) {
           named = named == null ? new HashSet<>() : named;
           for (String token : h.value().split(",")) {
             String t = token.trim().toLowerCase(Locale.ROOT);
@@ -48,7 +57,7 @@ public final class HopByHop {
     List<Header> out = new ArrayList<>(headers.fields().size());
     for (Header h : headers.fields()) {
       String lower = h.name().toLowerCase(Locale.ROOT);
-      if (!ALWAYS.contains(lower) && (named == null || !named.contains(lower))) {
+      if (!isAlwaysHopByHop(h.name()) && (named == null || !named.contains(lower))) {
         out.add(h);
       }
     }

@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private JvmGcMetrics gc;
+  private boolean closed;
 
   public PrometheusMeterRegistry registry() {
     return registry;
@@ -24,7 +25,7 @@ public final class Metrics implements AutoCloseable {
    * load management beans that cost tens of milliseconds at startup.
    */
   public synchronized void bindJvmAndProcess() {
-    if (gc != null) {
+    if (gc != null || closed) {
       return;
     }
     gc = new JvmGcMetrics();
@@ -39,6 +40,7 @@ public final class Metrics implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (gc != null) {
       gc.close();
     }

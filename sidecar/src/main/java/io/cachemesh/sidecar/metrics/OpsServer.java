@@ -25,7 +25,7 @@ public final class OpsServer implements AutoCloseable {
       ExecutorService virtualThreads) {
     this.registry = registry;
     this.ready = ready;
-    this.server = new SmallServer(listen, io, 0, virtualThreads, this::handle);
+    this.server = new SmallServer(listen, io, 0, virtualThreads, this::handle, this::probe);
   }
 
   public void start() {
@@ -36,13 +36,26 @@ public final class OpsServer implements AutoCloseable {
     return server.address();
   }
 
+  /**
+   * Probes are answered on the IO thread: they are cheap, they come every few seconds for the life
+   * of the pod, and the first one (the start-up measurement's) then does not wait for a virtual
+   * thread and blocking streams to warm up.
+   */
+  private boolean probe(HttpServerExchange exchange) {
+    String path = exchange.getRequestPath();
+    if (!path.equals("/healthz") && !path.equals("/ready")) {
+      return false;
+    }
+    boolean ok = path.equals("/healthz") || ready.getAsBoolean();
+    exchange.setStatusCode(ok ? 200 : 503);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+    String body = path.equals("/healthz") ? "ok\n" : ok ? "ready\n" : "not ready\n";
+    exchange.getResponseSender().send(body, StandardCharsets.UTF_8);
+    return true;
+  }
+
   private void handle(HttpServerExchange exchange) {
     switch (exchange.getRequestPath()) {
-      case "/healthz" -> text(exchange, 200, "ok\n", "text/plain; charset=utf-8");
-      case "/ready" -> {
-        boolean isReady = ready.getAsBoolean();
-        text(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready\n", "text/plain; charset=utf-8");
-      }
       case "/metrics" -> text(exchange, 200, registry.scrape(), "text/plain; version=0.0.4; charset=utf-8");
       default -> text(exchange, 404, "not found: /healthz, /ready, /metrics\n", "text/plain; charset=utf-8");
     }

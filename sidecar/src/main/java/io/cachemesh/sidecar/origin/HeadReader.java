@@ -20,26 +20,64 @@ public final class HeadReader {
 
   private HeadReader() {}
 
-  /** @throws java.io.EOFException-like OriginProtocolException on garbage; IOException when the stream ends first */
+  /**
+   * Reads the head from a stream, up to and including its blank line.
+   *
+   * @throws java.io.EOFException when the stream ends before the first byte
+   * @throws OriginProtocolException on a malformed head, or one that ends before its blank line
+   */
   public static ResponseHead read(InputStream in) throws IOException {
-    LineReader lines = new LineReader(in, MAX_HEAD);
-    String statusLine = lines.next(true);
+    byte[] head = new byte[512];
+    int length = 0;
+    while (!endsWithBlankLine(head, length)) {
+      int b = in.read();
+      if (b < 0) {
+        if (length == 0) {
+          throw new java.io.EOFException("origin closed the connection before sending a response");
+        }
+        throw new OriginProtocolException("response head ends before its blank line");
+      }
+      if (length == MAX_HEAD) {
+        throw new OriginProtocolException("response head larger than " + MAX_HEAD + " bytes");
+      }
+      if (length == head.length) {
+        head = java.util.Arrays.copyOf(head, Math.min(MAX_HEAD, head.length * 2));
+      }
+      head[length++] = (byte) b;
+    }
+    return parse(head, length);
+  }
+
+  /** Whether the first {@code length} bytes end in an empty line (LF LF, or LF CR LF). */
+  private static boolean endsWithBlankLine(byte[] bytes, int length) {
+    return length >= 2 && bytes[length - 1] == '\n'
+        && (bytes[length - 2] == '\n' || (length >= 3 && bytes[length - 2] == '\r' && bytes[length - 3] == '\n'));
+  }
+
+  /**
+   * Parses a complete head: {@code bytes[0, length)} ends with its blank line (the IO-thread relay
+   * finds that line in its buffer; {@link #read} reads up to it). Lines end in CRLF or a bare LF; a
+   * bare CR is refused.
+   */
+  public static ResponseHead parse(byte[] bytes, int length) throws OriginProtocolException {
+    int lineEnd = lineEnd(bytes, 0, length);
+    int statusEnd = contentEnd(bytes, 0, lineEnd);
     boolean http11;
-    if (statusLine.startsWith("HTTP/1.1 ")) {
+    if (startsWith(bytes, statusEnd, "HTTP/1.1 ")) {
       http11 = true;
-    } else if (statusLine.startsWith("HTTP/1.0 ")) {
+    } else if (startsWith(bytes, statusEnd, "HTTP/1.0 ")) {
       http11 = false;
     } else {
-      throw new OriginProtocolException("bad status line: " + printable(statusLine));
+      throw new OriginProtocolException("bad status line: " + printable(bytes, 0, statusEnd));
     }
-    if (statusLine.length() < 12 || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
-      throw new OriginProtocolException("bad status line: " + printable(statusLine));
+    if (statusEnd < 12 || (statusEnd > 12 && bytes[12] != ' ')) {
+      throw new OriginProtocolException("bad status line: " + printable(bytes, 0, statusEnd));
     }
     int status = 0;
     for (int i = 9; i < 12; i++) {
-      char c = statusLine.charAt(i);
+      byte c = bytes[i];
       if (c < '0' || c > '9') {
-        throw new OriginProtocolException("bad status code: " + printable(statusLine));
+        throw new OriginProtocolException("bad status code: " + printable(bytes, 0, statusEnd));
       }
       status = status * 10 + (c - '0');
     }
@@ -47,44 +85,98 @@ public final class HeadReader {
       throw new OriginProtocolException("status out of range: " + status);
     }
     List<Header> fields = new ArrayList<>(16);
-    for (String line = lines.next(false); !line.isEmpty(); line = lines.next(false)) {
+    for (int start = lineEnd + 1; ; ) {
+      int end = lineEnd(bytes, start, length);
+      int contentEnd = contentEnd(bytes, start, end);
+      if (contentEnd == start) {
+        return new ResponseHead(status, new io.cachemesh.sidecar.engine.HeaderList(fields), http11);
+      }
       if (fields.size() == MAX_FIELDS) {
         throw new OriginProtocolException("more than " + MAX_FIELDS + " header fields");
       }
-      fields.add(parseField(line));
+      fields.add(parseField(bytes, start, contentEnd));
+      start = end + 1;
     }
-    return new ResponseHead(status, new io.cachemesh.sidecar.engine.HeaderList(fields), http11);
   }
 
+  /** The index of the LF that ends the line starting at {@code start}; checks its length. */
+  private static int lineEnd(byte[] bytes, int start, int length) throws OriginProtocolException {
+    for (int i = start; i < length; i++) {
+      if (bytes[i] == '\n') {
+        if (i - start > MAX_LINE) {
+          throw new OriginProtocolException("response head line longer than " + MAX_LINE + " bytes");
+        }
+        return i;
+      }
+    }
+    throw new OriginProtocolException("response head ends before its blank line");
+  }
+
+  /** The end of the line's content: before its CR LF or LF; a CR anywhere else is refused. */
+  private static int contentEnd(byte[] bytes, int start, int lf) throws OriginProtocolException {
+    int end = lf > start && bytes[lf - 1] == '\r' ? lf - 1 : lf;
+    for (int i = start; i < end; i++) {
+      if (bytes[i] == '\r') {
+        throw new OriginProtocolException("bare CR in response head");
+      }
+    }
+    return end;
+  }
+
+  private static boolean startsWith(byte[] bytes, int end, String prefix) {
+    if (end < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (bytes[i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A trailer or header line without its line ending. */
   public static Header parseField(String line) throws OriginProtocolException {
-    char first = line.charAt(0);
+    byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
+    return parseField(bytes, 0, bytes.length);
+  }
+
+  private static Header parseField(byte[] bytes, int start, int end) throws OriginProtocolException {
+    byte first = bytes[start];
     if (first == ' ' || first == '\t') {
       throw new OriginProtocolException("obsolete line folding in a header field");
     }
-    int colon = line.indexOf(':');
-    if (colon <= 0) {
-      throw new OriginProtocolException("header line without a field name: " + printable(line));
-    }
-    for (int i = 0; i < colon; i++) {
-      if (!isTokenChar(line.charAt(i))) {
-        throw new OriginProtocolException("bad header field name: " + printable(line.substring(0, colon)));
-      }
-    }
-    int start = colon + 1;
-    int end = line.length();
-    while (start < end && (line.charAt(start) == ' ' || line.charAt(start) == '\t')) {
-      start++;
-    }
-    while (end > start && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) {
-      end--;
-    }
+    int colon = -1;
     for (int i = start; i < end; i++) {
-      char c = line.charAt(i);
-      if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        throw new OriginProtocolException("control character in header field " + line.substring(0, colon));
+      if (bytes[i] == ':') {
+        colon = i;
+        break;
       }
     }
-    return new Header(line.substring(0, colon), line.substring(start, end));
+    if (colon <= start) {
+      throw new OriginProtocolException("header line without a field name: " + printable(bytes, start, end));
+    }
+    for (int i = start; i < colon; i++) {
+      if (!isTokenChar((char) (bytes[i] & 0xff))) {
+        throw new OriginProtocolException("bad header field name: " + printable(bytes, start, colon));
+      }
+    }
+    int valueStart = colon + 1;
+    int valueEnd = end;
+    while (valueStart < valueEnd && (bytes[valueStart] == ' ' || bytes[valueStart] == '\t')) {
+      valueStart++;
+    }
+    while (valueEnd > valueStart && (bytes[valueEnd - 1] == ' ' || bytes[valueEnd - 1] == '\t')) {
+      valueEnd--;
+    }
+    for (int i = valueStart; i < valueEnd; i++) {
+      int c = bytes[i] & 0xff;
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        throw new OriginProtocolException("control character in header field " + printable(bytes, start, colon));
+      }
+    }
+    return new Header(new String(bytes, start, colon - start, StandardCharsets.ISO_8859_1),
+        new String(bytes, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
   }
 
   static boolean isTokenChar(char c) {
@@ -94,12 +186,13 @@ public final class HeadReader {
     return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
   }
 
-  private static String printable(String s) {
+  private static String printable(byte[] bytes, int start, int end) {
+    String s = new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
     String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
     return cut.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
-  /** Lines ending in CRLF (a bare LF is accepted, a bare CR is not), bounded in total. */
+  /** Lines ending in CRLF (a bare LF is accepted, a bare CR is not), bounded in total: the chunk-size lines and trailers of the blocking client. */
   static final class LineReader {
     private final InputStream in;
     private int budget;

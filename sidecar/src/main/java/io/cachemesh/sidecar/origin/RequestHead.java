@@ -2,7 +2,6 @@ package io.cachemesh.sidecar.origin;
 
 import io.cachemesh.sidecar.engine.Header;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * The bytes of a request head to the origin. The framing fields are the cache's own (it re-frames
@@ -15,8 +14,9 @@ public final class RequestHead {
     StringBuilder head = new StringBuilder(512);
     head.append(request.method()).append(' ').append(request.target()).append(" HTTP/1.1\r\n");
     for (Header h : request.headers().fields()) {
-      String lower = h.name().toLowerCase(Locale.ROOT);
-      if (lower.equals("content-length") || lower.equals("transfer-encoding") || lower.equals("connection")) {
+      String name = h.name();
+      if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("transfer-encoding")
+          || name.equalsIgnoreCase("connection")) {
         continue;
       }
       appendField(head, h.name(), h.value());

@@ -15,7 +15,6 @@ import io.cachemesh.sidecar.origin.UpstreamRequest;
 import io.cachemesh.sidecar.proxy.ResponseWriter;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -253,7 +252,7 @@ final class RelayedExchange {
     ResponseHead head;
     ResponseFraming framing;
     try {
-      head = HeadReader.read(new ByteArrayInputStream(bytes));
+      head = HeadReader.parse(bytes, end);
       if (head.status() == 101) {
         throw new OriginProtocolException("origin switched protocols without being asked to");
       }
@@ -380,7 +379,7 @@ final class RelayedExchange {
     finished = true;
     timer.remove();
     if (reusable && !surplus) {
-      origin.getSourceChannel().suspendReads();
+      origin.getSourceChannel().resumeReads();
       relay.idle(thread).release(origin, System.nanoTime());
     } else {
       IoUtils.safeClose(origin);

@@ -21,8 +21,9 @@ class OpsEndpointsIT {
       String metrics = sidecar.get(sidecar.ops("/metrics")).body();
       assertThat(metrics).contains("cachemesh_upstream_duration_seconds_bucket{status_class=\"2xx\"");
       assertThat(metrics).containsPattern("cachemesh_upstream_duration_seconds_count\\{status_class=\"2xx\"} [1-9]");
-      SidecarFixture.await("JVM metrics bound", Duration.ofSeconds(5), () -> scrape(sidecar).contains("jvm_memory_used_bytes"));
-      assertThat(scrape(sidecar)).contains("process_uptime_seconds");
+      // Bound one after the other, a second after start: wait for the last one.
+      SidecarFixture.await("JVM and process meters bound", Duration.ofSeconds(5), () -> scrape(sidecar).contains("process_files_open_files"));
+      assertThat(scrape(sidecar)).contains("jvm_memory_used_bytes", "process_uptime_seconds");
       assertThat(sidecar.get(sidecar.proxy("/metrics")).body()).isEqualTo("hello /metrics");
     }
   }

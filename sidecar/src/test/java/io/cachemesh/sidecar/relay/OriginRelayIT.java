@@ -13,6 +13,7 @@ import io.cachemesh.sidecar.origin.UpstreamRequest;
 import io.cachemesh.sidecar.origin.UpstreamSettings;
 import io.cachemesh.sidecar.testing.FailingOrigins;
 import io.cachemesh.sidecar.testing.RawOrigin;
+import io.cachemesh.sidecar.testing.SidecarFixture;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.undertow.Undertow;
 import java.io.ByteArrayOutputStream;
@@ -29,10 +30,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.xnio.XnioIoThread;
 
 /** The IO-thread relay against a raw-socket origin over real loopback sockets: framing, reuse, back-pressure, failures. */
 class OriginRelayIT {
@@ -232,6 +237,67 @@ class OriginRelayIT {
     assertThat(send("GET", "/b").statusCode()).isEqualTo(200);
     assertThat(origin.connections()).isEqualTo(2);
     assertThat(errors("reset")).isZero();
+  }
+
+  @Test
+  void idleConnectionClosedByTheOriginLeavesThePoolBeforeTheNextRequest() throws Exception {
+    CountDownLatch answered = new CountDownLatch(1);
+    CountDownLatch mayClose = new CountDownLatch(1);
+    start(socket -> {
+      RawOrigin.readHead(socket.getInputStream());
+      RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      answered.countDown();
+      awaitQuietly(mayClose);
+    });
+
+    assertThat(send("GET", "/a").statusCode()).isEqualTo(200);
+    SidecarFixture.await("the answered connection is idle in the pool", Duration.ofSeconds(5), () -> idleConnections() == 1);
+    mayClose.countDown();
+
+    SidecarFixture.await("the closed connection left the pool", Duration.ofSeconds(5), () -> idleConnections() == 0);
+    assertThat(errors("reset")).isZero();
+  }
+
+  @Test
+  void bytesSentOnAnIdleConnectionCloseItAndAreNeverRelayed() throws Exception {
+    CountDownLatch mayWrite = new CountDownLatch(1);
+    start(socket -> {
+      InputStream in = socket.getInputStream();
+      RawOrigin.readHead(in);
+      RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      awaitQuietly(mayWrite);
+      RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged");
+      while (RawOrigin.readHead(in) != null) {
+        RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      }
+    });
+
+    assertThat(send("GET", "/a").body()).isEqualTo("ok");
+    SidecarFixture.await("the answered connection is idle in the pool", Duration.ofSeconds(5), () -> idleConnections() == 1);
+    mayWrite.countDown();
+    SidecarFixture.await("the connection that spoke unasked left the pool", Duration.ofSeconds(5), () -> idleConnections() == 0);
+
+    assertThat(send("GET", "/b").body()).isEqualTo("ok");
+    assertThat(origin.connections()).isEqualTo(2);
+  }
+
+  /** The pool of the relay's one IO thread, read on that thread (it is not shared). */
+  private int idleConnections() {
+    XnioIoThread thread = io.worker().getIoThread();
+    CompletableFuture<Integer> size = new CompletableFuture<>();
+    thread.execute(() -> size.complete(relay.idle(thread).size()));
+    return size.join();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) throws IOException {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new IOException("the test never released the origin");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
