@@ -3,6 +3,10 @@
 # the same origin, on loopback. Prints requests/s, p50 and p99 per scenario and proxy, RSS after
 # load, and the sidecar's start-to-ready time. Not part of the tests (numbers, not assertions).
 #
+# The sidecar serves as it does in a pod: injected mode, reading the compiled config (the bench
+# policy, compiled by a first standalone run) with an AOT cache trained in that mode. Start to
+# ready is measured in both modes (injected, and standalone `--policy` as a developer runs it).
+#
 #   e2e/bench/run.sh                 # 10 s per measurement
 #   DURATION=30s e2e/bench/run.sh    # longer, steadier
 #   WARMUP=10s e2e/bench/run.sh      # load per proxy and route before measuring (default 5s)
@@ -21,6 +25,8 @@ JAVA="$JAVA_HOME/bin/java"
 SIDECAR_JAVA_OPTS=${SIDECAR_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx64m -XX:NewRatio=7 -XX:SurvivorRatio=4 -XX:MaxDirectMemorySize=16m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=24m -Xss512k -XX:+UseCompactObjectHeaders -XX:-UsePerfData -XX:TrimNativeHeapInterval=2000"}
 # AOT=0 measures the sidecar without the JDK 25 AOT cache (built below by sidecar/aot/train.sh).
 AOT=${AOT:-1}
+# shellcheck source=sidecar/aot/poll-ready.sh
+source "$ROOT/sidecar/aot/poll-ready.sh"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk || ! need nginx || ! need varnishd; then
@@ -32,9 +38,20 @@ if [ ! -f "$ROOT/sidecar/target/sidecar.jar" ] || [ ! -f "$ROOT/e2e/target/bench
 fi
 
 rm -rf "$WORK" && mkdir -p "$WORK"
+# The compiled config of the bench policy, as the operator would put it in the pod's ConfigMap.
+"$JAVA" -jar "$ROOT/sidecar/target/sidecar.jar" --policy "$ROOT/e2e/bench/bench-policy.yaml" \
+  --upstream "http://127.0.0.1:$ORIGIN_PORT" --listen "127.0.0.1:$SIDECAR_PORT" --ops-listen "127.0.0.1:$OPS_PORT" \
+  --admin-listen "127.0.0.1:$ADMIN_PORT" >"$WORK/compile.log" 2>&1 &
+COMPILER=$!
+poll_ready "$OPS_PORT" && curl -sf -o "$WORK/config.json" "http://127.0.0.1:$ADMIN_PORT/config"
+kill "$COMPILER"; wait "$COMPILER" 2>/dev/null || true
+declare -A SOURCE=([injected]="--config $WORK/config.json" [standalone]="--policy $ROOT/e2e/bench/bench-policy.yaml")
+declare -A MODE_OPTS=([injected]="$SIDECAR_JAVA_OPTS" [standalone]="$SIDECAR_JAVA_OPTS")
 if [ "$AOT" = 1 ]; then
-  SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS" "$ROOT/sidecar/aot/train.sh" "$WORK/sidecar.aot" >/dev/null
-  SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/sidecar.aot"
+  SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS" MODE=config CONFIG="$WORK/config.json" "$ROOT/sidecar/aot/train.sh" "$WORK/injected.aot" >/dev/null
+  SIDECAR_JAVA_OPTS="$SIDECAR_JAVA_OPTS" "$ROOT/sidecar/aot/train.sh" "$WORK/standalone.aot" >/dev/null
+  MODE_OPTS[injected]="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/injected.aot"
+  MODE_OPTS[standalone]="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/standalone.aot"
 fi
 PIDS=()
 cleanup() {
@@ -58,27 +75,29 @@ rss_kib() { # pids... -> summed VmRSS
 PIDS+=($!)
 wait_http "http://127.0.0.1:$ORIGIN_PORT/1k"
 
-start_sidecar() {
+start_sidecar() { # mode
   # shellcheck disable=SC2086
-  "$JAVA" $SIDECAR_JAVA_OPTS -jar "$ROOT/sidecar/target/sidecar.jar" \
-    --policy "$ROOT/e2e/bench/bench-policy.yaml" --upstream "http://127.0.0.1:$ORIGIN_PORT" \
+  "$JAVA" ${MODE_OPTS[$1]} -jar "$ROOT/sidecar/target/sidecar.jar" ${SOURCE[$1]} \
+    --upstream "http://127.0.0.1:$ORIGIN_PORT" \
     --listen "127.0.0.1:$SIDECAR_PORT" --ops-listen "127.0.0.1:$OPS_PORT" --admin-listen "127.0.0.1:$ADMIN_PORT" \
     >"$WORK/sidecar.log" 2>&1 &
   SIDECAR_PID=$!
 }
 
-# Start-to-ready, five times (first request answered by /ready on the ops port).
-STARTUPS=()
-for _ in 1 2 3 4 5; do
-  t0=$(date +%s%N)
-  start_sidecar
-  wait_http "http://127.0.0.1:$OPS_PORT/ready" 3000
-  STARTUPS+=($(( ($(date +%s%N) - t0) / 1000000 )))
-  kill "$SIDECAR_PID"; wait "$SIDECAR_PID" 2>/dev/null || true
+# Start-to-ready, five times per mode: from before the fork to the first 200 from /ready.
+declare -A STARTUPS=([injected]="" [standalone]="")
+for mode in injected standalone; do
+  for _ in 1 2 3 4 5; do
+    t0=$(date +%s%N)
+    start_sidecar "$mode"
+    poll_ready "$OPS_PORT"
+    STARTUPS[$mode]+="$(( ($(date +%s%N) - t0) / 1000000 )) "
+    kill "$SIDECAR_PID"; wait "$SIDECAR_PID" 2>/dev/null || true
+  done
 done
-start_sidecar
+start_sidecar injected
 PIDS+=("$SIDECAR_PID")
-wait_http "http://127.0.0.1:$OPS_PORT/ready" 3000
+poll_ready "$OPS_PORT"
 
 cat >"$WORK/nginx.conf" <<NGINX
 worker_processes 2;
@@ -158,12 +177,12 @@ VARNISH_PIDS=$(pgrep -f "varnishd.*$WORK/varnish" | tr '\n' ' ')
   echo
   echo "| proxy | RSS after load (MiB) |"
   echo "|---|---:|"
-  echo "| sidecar (32 MiB memory tier) | $(( $(rss_kib "$SIDECAR_PID") / 1024 )) |"
+  echo "| sidecar (injected, 32 MiB memory tier) | $(( $(rss_kib "$SIDECAR_PID") / 1024 )) |"
   echo "| nginx (master + workers) | $(( $(rss_kib $NGINX_PIDS) / 1024 )) |"
   echo "| varnish (malloc 256m) | $(( $(rss_kib $VARNISH_PIDS) / 1024 )) |"
   echo
-  echo "Sidecar start to ready (ms, 5 starts): ${STARTUPS[*]}"
+  echo "Sidecar start to ready (ms, 5 starts each): injected ${STARTUPS[injected]}; standalone ${STARTUPS[standalone]}"
   echo
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2, $DURATION per cell; sidecar JVM: $SIDECAR_JAVA_OPTS"
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo); wrk -t2, $DURATION per cell; sidecar JVM: ${MODE_OPTS[injected]}"
 } >>"$RESULTS"
 cat "$RESULTS"

@@ -17,7 +17,9 @@ N=${1:?usage: measure-start.sh N [java options...]}; shift
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ARGS=(--upstream http://127.0.0.1:28000 --listen 127.0.0.1:28080 --ops-listen 127.0.0.1:28090 --admin-listen 127.0.0.1:28091)
-wait_ready() { for _ in $(seq 1 6000); do curl -sf -o /dev/null http://127.0.0.1:28090/ready && return 0; sleep 0.005; done; return 1; }
+# shellcheck source=sidecar/aot/poll-ready.sh
+source "$ROOT/sidecar/aot/poll-ready.sh"
+wait_ready() { poll_ready 28090; }
 SRC=(--policy "$ROOT/e2e/bench/bench-policy.yaml")
 if [ "${MODE:-policy}" = config ]; then
   if [ -z "${CONFIG:-}" ]; then

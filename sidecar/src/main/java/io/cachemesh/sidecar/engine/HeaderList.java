@@ -35,14 +35,24 @@ public record HeaderList(List<Header> fields) {
     return Optional.empty();
   }
 
+  /** The values of every field of that name, in order; allocates nothing when there is none (most lookups). */
   public List<String> all(String name) {
-    List<String> out = new ArrayList<>(2);
+    String first = null;
+    List<String> more = null;
     for (Header h : fields) {
       if (h.name().equalsIgnoreCase(name)) {
-        out.add(h.value());
+        if (first == null) {
+          first = h.value();
+        } else {
+          if (more == null) {
+            more = new ArrayList<>(4);
+            more.add(first);
+          }
+          more.add(h.value());
+        }
       }
     }
-    return out;
+    return more != null ? more : first != null ? List.of(first) : List.of();
   }
 
   public boolean contains(String name) {

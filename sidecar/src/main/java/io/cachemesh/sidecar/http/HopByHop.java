@@ -3,10 +3,7 @@ package io.cachemesh.sidecar.http;
 import io.cachemesh.sidecar.engine.Header;
 import io.cachemesh.sidecar.engine.HeaderList;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 /**
  * Hop-by-hop fields (RFC 9110 7.6.1): they describe one connection, so a proxy removes them in both
@@ -33,21 +30,15 @@ public final class HopByHop {
     };
   }
 
-  /** A copy without hop-by-hop fields; the same list when there is none (the common case). */
+  /** A copy without hop-by-hop fields; the same list when there is none. */
   public static HeaderList strip(HeaderList headers) {
-    Set<String> named = null;
+    List<String> named = null;
     boolean found = false;
     for (Header h : headers.fields()) {
       if (isAlwaysHopByHop(h.name())) {
         found = true;
         if (h.name().equalsIgnoreCase("connection")) {
-          named = named == null ? new HashSet<>() : named;
-          for (String token : h.value().split(",")) {
-            String t = token.trim().toLowerCase(Locale.ROOT);
-            if (!t.isEmpty()) {
-              named.add(t);
-            }
-          }
+          named = connectionOptions(h.value(), named);
         }
       }
     }
@@ -56,11 +47,39 @@ public final class HopByHop {
     }
     List<Header> out = new ArrayList<>(headers.fields().size());
     for (Header h : headers.fields()) {
-      String lower = h.name().toLowerCase(Locale.ROOT);
-      if (!isAlwaysHopByHop(h.name()) && (named == null || !named.contains(lower))) {
+      if (!isAlwaysHopByHop(h.name()) && (named == null || !containsIgnoreCase(named, h.name()))) {
         out.add(h);
       }
     }
     return new HeaderList(out);
+  }
+
+  /**
+   * Adds the field names a Connection header lists to {@code named} (created when needed). Tokens
+   * that are hop-by-hop anyway, and the {@code keep-alive}/{@code close} options every response
+   * carries, add nothing: the common {@code Connection: keep-alive} allocates nothing.
+   */
+  private static List<String> connectionOptions(String value, List<String> named) {
+    int start = 0;
+    while (start <= value.length()) {
+      int comma = value.indexOf(',', start);
+      int end = comma < 0 ? value.length() : comma;
+      String token = value.substring(start, end).strip();
+      if (!token.isEmpty() && !isAlwaysHopByHop(token) && !token.equalsIgnoreCase("close")) {
+        named = named == null ? new ArrayList<>(2) : named;
+        named.add(token);
+      }
+      start = end + 1;
+    }
+    return named;
+  }
+
+  private static boolean containsIgnoreCase(List<String> names, String name) {
+    for (String n : names) {
+      if (n.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
