@@ -235,6 +235,8 @@ public final class OptionsParser {
       s.append('\n');
     }
     s.append("  --help                   Prints this.\n\n")
+        .append("  CACHEMESH_LOG_LEVEL      (environment only) trace, debug, info, warn or error: the least severe\n")
+        .append("      event logged, one line each on standard error. Default: info.\n\n")
         .append("DURATION: 500ms, 2s, 5m, 1h. SIZE: 4096, 32Ki, 64Mi.\n")
         .append("Exit codes: 0 stopped cleanly (SIGTERM), 1 failed to start (e.g. port in use), 2 bad flags or an invalid policy.\n");
     return s.toString();

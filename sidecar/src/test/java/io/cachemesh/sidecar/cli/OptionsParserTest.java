@@ -57,6 +57,7 @@ class OptionsParserTest {
   @Test
   void helpIsAskedFor() throws Exception {
     assertThat(OptionsParser.parse(new String[] {"--upstream", "x", "--help"}, Map.of())).isEmpty();
+    assertThat(OptionsParser.help()).contains("CACHEMESH_LOG_LEVEL", "trace, debug, info, warn or error");
   }
 
   static Stream<Arguments> usageErrors() {
