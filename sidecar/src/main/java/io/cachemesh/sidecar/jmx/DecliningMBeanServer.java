@@ -29,6 +29,7 @@ import javax.management.loading.ClassLoaderRepository;
  * {@code declined} names is acknowledged without registering (the name then stays unregistered),
  * and it never deserializes: the deprecated {@code deserialize} methods throw.
  */
+@SuppressWarnings("deprecation")
 final class DecliningMBeanServer implements MBeanServer {
   private final MBeanServer server;
   private final Set<String> declined;
@@ -215,23 +216,24 @@ final class DecliningMBeanServer implements MBeanServer {
     return server.instantiate(className, loaderName, params, signature);
   }
 
+  // The three deserialize methods (deprecated for removal) are the JMX door to Java serialization.
   @Override
-  @SuppressWarnings("deprecation")
   public ObjectInputStream deserialize(ObjectName name, byte[] data) throws OperationsException {
-    throw new OperationsException("this process does not deserialize Java objects");
+    throw noDeserialization();
   }
 
   @Override
-  @SuppressWarnings("deprecation")
   public ObjectInputStream deserialize(String className, byte[] data) throws OperationsException {
-    throw new OperationsException("this process does not deserialize Java objects");
+    throw noDeserialization();
   }
 
   @Override
-  @SuppressWarnings("deprecation")
-  public ObjectInputStream deserialize(String className, ObjectName loaderName, byte[] data)
-      throws OperationsException {
-    throw new OperationsException("this process does not deserialize Java objects");
+  public ObjectInputStream deserialize(String className, ObjectName loaderName, byte[] data) throws OperationsException {
+    throw noDeserialization();
+  }
+
+  private static OperationsException noDeserialization() {
+    return new OperationsException("this process does not deserialize Java objects");
   }
 
   @Override
