@@ -130,8 +130,9 @@ public final class Sidecar implements AutoCloseable {
     long readyMillis = (System.nanoTime() - sinceNanos) / 1_000_000;
     LOG.info("event=started ready={} startup_ms={}", ready(), readyMillis);
     // The JVM and process meters (MXBean lookups, a GC listener) wait a second: binding them at once
-    // took CPU from the first probe, and a scrape comes after seconds anyway.
-    CompletableFuture.delayedExecutor(JVM_METERS_DELAY.toMillis(), TimeUnit.MILLISECONDS, virtualThreads).execute(() -> {
+    // took CPU from the first probe, and a scrape comes after seconds anyway. An IO thread's timer
+    // (not CompletableFuture's delayer, a thread of its own for the life of the process) hands it on.
+    io.worker().getIoThread().executeAfter(() -> virtualThreads.execute(() -> {
       metrics.bindJvmAndProcess();
       if (fromMain) {
         // The JVM's own uptime is monotonic from its creation; the meters above loaded the bean anyway.
@@ -139,7 +140,7 @@ public final class Sidecar implements AutoCloseable {
         LOG.info("event=startup_measured jvm_to_main_ms={} main_to_ready_ms={} process_to_ready_ms={}", jvmToMain,
             readyMillis, jvmToMain + readyMillis);
       }
-    });
+    }), JVM_METERS_DELAY.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The project version from the jar's manifest; "dev" when run from classes. */
