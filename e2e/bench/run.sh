@@ -38,11 +38,19 @@ if [ ! -f "$ROOT/sidecar/target/sidecar.jar" ] || [ ! -f "$ROOT/e2e/target/bench
 fi
 
 rm -rf "$WORK" && mkdir -p "$WORK"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}" ${SIDECAR_PID:-}; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  pkill -f "varnishd.*$WORK/varnish" 2>/dev/null || true
+}
+trap cleanup EXIT
 # The compiled config of the bench policy, as the operator would put it in the pod's ConfigMap.
 "$JAVA" -jar "$ROOT/sidecar/target/sidecar.jar" --policy "$ROOT/e2e/bench/bench-policy.yaml" \
   --upstream "http://127.0.0.1:$ORIGIN_PORT" --listen "127.0.0.1:$SIDECAR_PORT" --ops-listen "127.0.0.1:$OPS_PORT" \
   --admin-listen "127.0.0.1:$ADMIN_PORT" >"$WORK/compile.log" 2>&1 &
 COMPILER=$!
+PIDS+=("$COMPILER")
 poll_ready "$OPS_PORT" && curl -sf -o "$WORK/config.json" "http://127.0.0.1:$ADMIN_PORT/config"
 kill "$COMPILER"; wait "$COMPILER" 2>/dev/null || true
 declare -A SOURCE=([injected]="--config $WORK/config.json" [standalone]="--policy $ROOT/e2e/bench/bench-policy.yaml")
@@ -53,13 +61,6 @@ if [ "$AOT" = 1 ]; then
   MODE_OPTS[injected]="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/injected.aot"
   MODE_OPTS[standalone]="$SIDECAR_JAVA_OPTS -XX:AOTCache=$WORK/standalone.aot"
 fi
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
-  pkill -f "varnishd.*$WORK/varnish" 2>/dev/null || true
-}
-trap cleanup EXIT
 
 wait_http() { # url, tries of 10 ms
   for _ in $(seq 1 "${2:-1000}"); do curl -sf -o /dev/null "$1" && return 0; sleep 0.01; done

@@ -9,6 +9,7 @@ import org.slf4j.helpers.MessageFormatter;
 
 /** A logger that writes {@link LogLine}s at or above its threshold; each line is one write. */
 final class LineLogger extends LegacyAbstractLogger {
+  // transient: SLF4J's base class is Serializable; nothing in this process serializes a logger.
   private final transient Level threshold;
   private final transient String shortName;
   private final transient PrintStream out;
