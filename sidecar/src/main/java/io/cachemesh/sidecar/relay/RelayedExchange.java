@@ -14,6 +14,7 @@ import io.cachemesh.sidecar.origin.UpstreamMetrics.ErrorKind;
 import io.cachemesh.sidecar.origin.UpstreamRequest;
 import io.cachemesh.sidecar.proxy.ResponseWriter;
 import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import java.io.EOFException;
 import java.io.IOException;
@@ -84,6 +85,7 @@ final class RelayedExchange {
   void start() {
     guarded(() -> {
       startNanos = System.nanoTime();
+      keepClientReadInterest();
       try {
         requestHead = ByteBuffer.wrap(RequestHead.encode(request));
       } catch (OriginProtocolException e) {
@@ -101,6 +103,21 @@ final class RelayedExchange {
         connect();
       }
     });
+  }
+
+  /**
+   * Undertow suspends the client connection's reads while an exchange runs and resumes them when it
+   * ends; for a relay, which always spans a selector pass, that is an {@code epoll_ctl} DEL and ADD
+   * per request. The interest stays instead, with a listener that suspends reads only if the client
+   * does send something before the response is done (a pipelined request or its close): those bytes
+   * are Undertow's to read once this exchange ends.
+   */
+  private void keepClientReadInterest() {
+    if (exchange.getConnection() instanceof AbstractServerConnection connection) {
+      ConduitStreamSourceChannel source = connection.getChannel().getSourceChannel();
+      source.getReadSetter().set(ConduitStreamSourceChannel::suspendReads);
+      source.resumeReads();
+    }
   }
 
   // ---------------------------------------------------------------- connect and send

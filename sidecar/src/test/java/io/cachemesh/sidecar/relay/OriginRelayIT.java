@@ -19,6 +19,8 @@ import io.undertow.Undertow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -279,6 +281,81 @@ class OriginRelayIT {
 
     assertThat(send("GET", "/b").body()).isEqualTo("ok");
     assertThat(origin.connections()).isEqualTo(2);
+  }
+
+  @Test
+  void requestSentWhileTheOriginIsAnsweringIsRelayedAfterItWithoutSpinningTheIoThread() throws Exception {
+    CountDownLatch firstArrived = new CountDownLatch(1);
+    CountDownLatch mayAnswer = new CountDownLatch(1);
+    start(socket -> {
+      InputStream in = socket.getInputStream();
+      for (String head = RawOrigin.readHead(in); head != null; head = RawOrigin.readHead(in)) {
+        String path = head.split(" ")[1];
+        if (path.equals("/first")) {
+          firstArrived.countDown();
+          awaitQuietly(mayAnswer);
+        }
+        RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path);
+      }
+    });
+
+    try (Socket raw = new Socket("127.0.0.1", uri("/").getPort())) {
+      raw.setSoTimeout(5_000);
+      RawOrigin.write(raw, "GET /first HTTP/1.1\r\nHost: test\r\n\r\n");
+      assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+      RawOrigin.write(raw, "GET /second HTTP/1.1\r\nHost: test\r\n\r\n");
+      // The second request is readable on the client connection while the first is relayed.
+      assertThat(ioThreadCpuWhileWaiting(Duration.ofMillis(300))).isLessThan(Duration.ofMillis(150));
+      mayAnswer.countDown();
+
+      InputStream in = raw.getInputStream();
+      assertThat(readBody(in)).isEqualTo("/first");
+      assertThat(readBody(in)).isEqualTo("/second");
+    }
+    assertThat(origin.connections()).isEqualTo(1);
+  }
+
+  @Test
+  void clientClosingWhileTheOriginIsAnsweringDoesNotSpinTheIoThreadNorBreakTheNextRequest() throws Exception {
+    CountDownLatch firstArrived = new CountDownLatch(1);
+    CountDownLatch mayAnswer = new CountDownLatch(1);
+    start(socket -> {
+      InputStream in = socket.getInputStream();
+      for (String head = RawOrigin.readHead(in); head != null; head = RawOrigin.readHead(in)) {
+        if (firstArrived.getCount() > 0) {
+          firstArrived.countDown();
+          awaitQuietly(mayAnswer);
+        }
+        RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      }
+    });
+
+    try (Socket raw = new Socket("127.0.0.1", uri("/").getPort())) {
+      RawOrigin.write(raw, "GET /gone HTTP/1.1\r\nHost: test\r\n\r\n");
+      assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(ioThreadCpuWhileWaiting(Duration.ofMillis(300))).isLessThan(Duration.ofMillis(150));
+    mayAnswer.countDown();
+
+    assertThat(send("GET", "/next").body()).isEqualTo("ok");
+  }
+
+  /** CPU the relay's IO thread used while the test waited: a listener firing again and again would use most of it. */
+  private Duration ioThreadCpuWhileWaiting(Duration wait) throws InterruptedException {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long ioThread = io.worker().getIoThread().threadId();
+    long before = threads.getThreadCpuTime(ioThread);
+    Thread.sleep(wait);
+    return Duration.ofNanos(threads.getThreadCpuTime(ioThread) - before);
+  }
+
+  /** One response with a Content-Length body, read from a raw connection. */
+  private static String readBody(InputStream in) throws IOException {
+    String head = RawOrigin.readHead(in);
+    assertThat(head).as("a response head").isNotNull().startsWith("HTTP/1.1 200");
+    int length = head.lines().filter(line -> line.regionMatches(true, 0, "Content-Length:", 0, 15))
+        .mapToInt(line -> Integer.parseInt(line.substring(15).trim())).findFirst().orElseThrow();
+    return new String(in.readNBytes(length), StandardCharsets.ISO_8859_1);
   }
 
   /** The pool of the relay's one IO thread, read on that thread (it is not shared). */
