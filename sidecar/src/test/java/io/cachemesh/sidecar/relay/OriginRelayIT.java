@@ -287,17 +287,7 @@ class OriginRelayIT {
   void requestSentWhileTheOriginIsAnsweringIsRelayedAfterItWithoutSpinningTheIoThread() throws Exception {
     CountDownLatch firstArrived = new CountDownLatch(1);
     CountDownLatch mayAnswer = new CountDownLatch(1);
-    start(socket -> {
-      InputStream in = socket.getInputStream();
-      for (String head = RawOrigin.readHead(in); head != null; head = RawOrigin.readHead(in)) {
-        String path = head.split(" ")[1];
-        if (path.equals("/first")) {
-          firstArrived.countDown();
-          awaitQuietly(mayAnswer);
-        }
-        RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path);
-      }
-    });
+    start(holdingTheFirstAnswer(firstArrived, mayAnswer));
 
     try (Socket raw = new Socket("127.0.0.1", uri("/").getPort())) {
       raw.setSoTimeout(5_000);
@@ -319,16 +309,7 @@ class OriginRelayIT {
   void clientClosingWhileTheOriginIsAnsweringDoesNotSpinTheIoThreadNorBreakTheNextRequest() throws Exception {
     CountDownLatch firstArrived = new CountDownLatch(1);
     CountDownLatch mayAnswer = new CountDownLatch(1);
-    start(socket -> {
-      InputStream in = socket.getInputStream();
-      for (String head = RawOrigin.readHead(in); head != null; head = RawOrigin.readHead(in)) {
-        if (firstArrived.getCount() > 0) {
-          firstArrived.countDown();
-          awaitQuietly(mayAnswer);
-        }
-        RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
-      }
-    });
+    start(holdingTheFirstAnswer(firstArrived, mayAnswer));
 
     try (Socket raw = new Socket("127.0.0.1", uri("/").getPort())) {
       RawOrigin.write(raw, "GET /gone HTTP/1.1\r\nHost: test\r\n\r\n");
@@ -337,7 +318,22 @@ class OriginRelayIT {
     assertThat(ioThreadCpuWhileWaiting(Duration.ofMillis(300))).isLessThan(Duration.ofMillis(150));
     mayAnswer.countDown();
 
-    assertThat(send("GET", "/next").body()).isEqualTo("ok");
+    assertThat(send("GET", "/next").body()).isEqualTo("/next");
+  }
+
+  /** Answers each request with its path as the body; the answer to the very first one waits for {@code mayAnswer}. */
+  private static RawOrigin.Behaviour holdingTheFirstAnswer(CountDownLatch firstArrived, CountDownLatch mayAnswer) {
+    return socket -> {
+      InputStream in = socket.getInputStream();
+      for (String head = RawOrigin.readHead(in); head != null; head = RawOrigin.readHead(in)) {
+        if (firstArrived.getCount() > 0) {
+          firstArrived.countDown();
+          awaitQuietly(mayAnswer);
+        }
+        String path = head.split(" ")[1];
+        RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + path.length() + "\r\n\r\n" + path);
+      }
+    };
   }
 
   /** CPU the relay's IO thread used while the test waited: a listener firing again and again would use most of it. */
