@@ -306,6 +306,25 @@ class OriginRelayIT {
   }
 
   @Test
+  void requestsPipelinedInOneWriteAreRelayedInOrder() throws Exception {
+    CountDownLatch firstArrived = new CountDownLatch(1);
+    CountDownLatch mayAnswer = new CountDownLatch(1);
+    start(holdingTheFirstAnswer(firstArrived, mayAnswer));
+
+    try (Socket raw = new Socket("127.0.0.1", uri("/").getPort())) {
+      raw.setSoTimeout(5_000);
+      // Both heads reach Undertow's buffer together: the second waits there, not in the socket.
+      RawOrigin.write(raw, "GET /one HTTP/1.1\r\nHost: test\r\n\r\nGET /two HTTP/1.1\r\nHost: test\r\n\r\n");
+      assertThat(firstArrived.await(5, TimeUnit.SECONDS)).isTrue();
+      mayAnswer.countDown();
+
+      InputStream in = raw.getInputStream();
+      assertThat(readBody(in)).isEqualTo("/one");
+      assertThat(readBody(in)).isEqualTo("/two");
+    }
+  }
+
+  @Test
   void clientClosingWhileTheOriginIsAnsweringDoesNotSpinTheIoThreadNorBreakTheNextRequest() throws Exception {
     CountDownLatch firstArrived = new CountDownLatch(1);
     CountDownLatch mayAnswer = new CountDownLatch(1);
