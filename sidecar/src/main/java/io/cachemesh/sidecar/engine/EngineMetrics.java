@@ -26,7 +26,10 @@ final class EngineMetrics {
   private final String policy;
   private final Counter servedBytes;
   private final Counter coalesced;
-  private final ConcurrentMap<String, Counter> requests = new ConcurrentHashMap<>();
+  /** Looked up on every request: a record's hash reuses its strings' cached hashes, a joined string would be built and hashed. */
+  private record RequestTags(String rule, String result, String reason, String tier) {}
+
+  private final ConcurrentMap<RequestTags, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Counter> purged = new ConcurrentHashMap<>();
 
   EngineMetrics(MeterRegistry registry, String policy, MemoryTier memory) {
@@ -48,7 +51,7 @@ final class EngineMetrics {
 
   /** The counter for one rule/result/reason/tier; hot callers keep the returned counter. */
   Counter requests(String rule, String result, String reason, String tier) {
-    String id = rule + '\u0000' + result + '\u0000' + reason + '\u0000' + tier;
+    RequestTags id = new RequestTags(rule, result, reason, tier);
     Counter c = requests.get(id);
     if (c != null) {
       return c;
