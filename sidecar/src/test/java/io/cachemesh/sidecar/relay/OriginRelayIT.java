@@ -355,7 +355,11 @@ class OriginRelayIT {
     };
   }
 
-  /** CPU the relay's IO thread used while the test waited: a listener firing again and again would use most of it. */
+  /**
+   * CPU the relay's IO thread used while the test waited: a listener firing again and again would
+   * use most of it. A fixed window rather than a wait for a condition: what is asserted is that
+   * nothing keeps happening during it.
+   */
   private Duration ioThreadCpuWhileWaiting(Duration wait) throws InterruptedException {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long ioThread = io.worker().getIoThread().threadId();
